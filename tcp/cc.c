@@ -62,13 +62,15 @@ void cc_on_ack(struct tcp_conn *c, uint32_t acked)
 	uint32_t mss = c->mss;
 	if (c->in_recovery) {
 		if (seq_geq(c->snd_una, c->recover)) {
-			/* RFC 6582 §3.2 step 3: full acknowledgment ends recovery. */
+			/* RFC 6582 §3.2 step 3 / RFC 6675 §5: full acknowledgment ends
+			 * recovery. */
 			c->cwnd = min32(c->ssthresh, max32(conn_flight(c), mss) + mss);
 			c->in_recovery = false;
 			c->dupacks = 0;
-		} else {
-			/* Step 3, partial acknowledgment: resend the next hole, deflate by
-			 * what was acked, add back one MSS if at least one was. */
+		} else if (!c->sack_ok) {
+			/* RFC 6582 step 3, partial acknowledgment: resend the next hole,
+			 * deflate by what was acked, add back one MSS if at least one was.
+			 * (With SACK, pipe decides what goes out: tcp_output.) */
 			retransmit_una(c);
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 			if (acked >= mss)
@@ -93,7 +95,7 @@ void cc_on_ack(struct tcp_conn *c, uint32_t acked)
 		c->cwnd = CWND_MAX;
 }
 
-/* A duplicate ACK; true when it triggered a fast retransmit. */
+/* A duplicate ACK; true when it started loss recovery. */
 bool cc_on_dupack(struct tcp_conn *c)
 {
 	uint32_t mss = c->mss;
@@ -101,14 +103,18 @@ bool cc_on_dupack(struct tcp_conn *c)
 	if (c->dupacks < 255)
 		c->dupacks++;                       /* saturating: no overflow */
 	if (c->in_recovery) {
-		c->cwnd += mss;                     /* RFC 5681 §3.2 step 4: inflate */
-		if (c->cwnd > CWND_MAX)
-			c->cwnd = CWND_MAX;
+		if (!c->sack_ok) {
+			c->cwnd += mss;             /* RFC 5681 §3.2 step 4: inflate */
+			if (c->cwnd > CWND_MAX)
+				c->cwnd = CWND_MAX;
+		}
 		tcp_output(c);
 		return false;
 	}
-	if (c->dupacks != TCP_DUPACK_THRESH)
+	if (c->dupacks < TCP_DUPACK_THRESH && !sack_una_lost(c)) {
+		tcp_output(c);                      /* limited transmit, RFC 3042 */
 		return false;
+	}
 	/* RFC 6582 §3.2 step 2: not if these duplicates may stem from segments sent
 	 * before a retransmission timeout (the ACK does not cover recover). */
 	if (!seq_gt(c->snd_una, c->recover) && c->recover != c->snd_una)
@@ -116,9 +122,16 @@ bool cc_on_dupack(struct tcp_conn *c)
 	c->ssthresh = max32(conn_flight(c) / 2, 2 * mss);      /* RFC 5681 (4) */
 	c->recover = c->snd_max;
 	c->in_recovery = true;
+	c->t_tlp = 0;
 	c->st.fast_retransmits++;
-	retransmit_una(c);
-	c->cwnd = c->ssthresh + TCP_DUPACK_THRESH * mss;      /* step 3 */
+	if (c->sack_ok) {
+		/* RFC 6675 §5: cwnd = ssthresh; holes go out as pipe allows. */
+		c->cwnd = c->ssthresh;
+		c->rtx_high = c->snd_una;
+	} else {
+		retransmit_una(c);
+		c->cwnd = c->ssthresh + TCP_DUPACK_THRESH * mss;  /* RFC 6582 step 3 */
+	}
 	tcp_output(c);
 	return true;
 }
@@ -134,6 +147,12 @@ void cc_on_rto(struct tcp_conn *c)
 	c->dupacks = 0;
 	c->in_recovery = false;
 	c->recover = c->snd_max;                    /* RFC 6582 §3.2 step 1 note */
+	/* RFC 2018 §8: a receiver may renege on what it SACKed. The scoreboard is
+	 * kept through one timeout (so go-back-N skips SACKed data) but dropped on
+	 * the second, so reneged data is resent rather than skipped forever. */
+	if (c->backoff >= 2)
+		c->n_sb = 0;
+	c->rtx_high = c->snd_una;
 	c->snd_nxt = c->snd_una;                    /* go back: resend from the hole */
 	c->persisting = false;
 	c->t_persist = 0;

@@ -26,7 +26,10 @@ void conn_apply_syn_options(struct tcp_conn *c, const struct tcp_seg *seg)
 		c->wscale_ok = false;
 		c->snd_wscale = c->rcv_wscale = 0;
 	}
-	if (cfg->timestamps && seg->opt.has_ts) {
+	c->sack_ok = cfg->sack && seg->opt.sack_ok;
+	/* With TCP-MD5 there is no room for both timestamps and SACK blocks in a
+	 * segment: like Linux, keep SACK (TCP-PITFALLS.md). */
+	if (cfg->timestamps && seg->opt.has_ts && !(c->has_md5 && c->sack_ok)) {
 		c->ts_ok = true;
 		c->ts_recent = seg->opt.tsval;
 		c->ts_recent_age = conn_now(c);
@@ -171,18 +174,21 @@ static void new_ack(struct tcp_conn *c, uint32_t ack)
 	c->snd_una = ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
+	sack_trim(c);
 	c->retries = 0;
 	if (c->backoff) {
 		/* RFC 6298 §5: a new ACK ends the backoff; RTO comes from SRTT again. */
 		c->backoff = 0;
 		rtt_sample(c, 0);
 	}
+	c->tlp_out = false;
 	cc_on_ack(c, acked);
 	/* RFC 6298 §5.2/§5.3. */
 	if (c->snd_una == c->snd_max)
 		conn_rexmt_stop(c);
 	else if (!c->persisting)
 		conn_rexmt_start(c);
+	conn_tlp_arm(c);
 	/* Low-water mark: wake the writer when a quarter of the buffer is free,
 	 * not for every acknowledged segment. */
 	if (c->want_writable && (ring_space(&c->snd) >= c->sndbuf / 4 || c->snd.len == 0)) {
@@ -207,9 +213,17 @@ static bool ack_process(struct tcp_conn *c, const struct tcp_seg *seg)
 		conn_drop(c, TCP_DROP_BAD_ACK);
 		return false;
 	}
+	uint32_t sacked_before = c->sack_ok ? sack_bytes(c) : 0;
+	if (c->sack_ok && seg->opt.nsack)
+		sack_update(c, seg);
+	/* RFC 6675 §2: with SACK, an ACK that reports new SACKed data counts as a
+	 * duplicate even when it carries data or a new window. */
+	bool sack_news = c->sack_ok && sack_bytes(c) > sacked_before;
+	if (sack_news)
+		sack_detect_lost_rtx(c);
 	if (seq_gt(ack, c->snd_una))
 		new_ack(c, ack);
-	else if (is_dupack(c, seg))
+	else if (ack == c->snd_una && (is_dupack(c, seg) || sack_news))
 		cc_on_dupack(c);
 	/* Window update, guarded by SND.WL1/WL2 against old segments. */
 	if (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, ack))) {
@@ -293,6 +307,7 @@ static bool receive_data(struct tcp_conn *c, const struct tcp_seg *seg)
 		 * duplicate ACK goes out at once (RFC 5681 §4.2). */
 		ring_put_at(&c->rcv, c->rcv.len + off, d, n);
 		ooo_insert(c, seq, seq + n);
+		c->ooo_last = seq;
 		c->st.ooo_segs++;
 		c->ack_now = true;
 		return whole;

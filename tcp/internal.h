@@ -23,6 +23,7 @@
 #include "tcp/wire.h"
 
 #define TCP_OOO_MAX        32   /* holes tracked in the receive buffer */
+#define TCP_SB_MAX         32   /* SACKed ranges the sender tracks */
 #define TCP_DUPACK_THRESH  3    /* RFC 5681 §3.2 */
 #define TCP_MSS_DEFAULT_V4 536  /* RFC 9293 §3.7.1: without an MSS option */
 #define TCP_MSS_DEFAULT_V6 1220 /* RFC 8200 §5: 1280 - 60 */
@@ -84,6 +85,15 @@ struct tcp_conn {
 	uint32_t sndbuf, rcvbuf;
 	struct tcp_ooo ooo[TCP_OOO_MAX];
 	unsigned n_ooo;
+	uint32_t ooo_last;                      /* seq of the latest out-of-order arrival */
+	/* SACK, RFC 2018 / RFC 6675 */
+	bool sack_ok;
+	struct tcp_ooo sb[TCP_SB_MAX];          /* scoreboard: ranges the peer SACKed */
+	unsigned n_sb;
+	uint32_t rtx_high;                      /* holes below were resent in this recovery */
+	uint32_t rtx_snd_max;                   /* SND.MAX when a hole was last resent */
+	/* tail loss probe, RFC 8985 §7 */
+	bool tlp_out;                           /* a probe is out, unanswered */
 
 	/* acknowledgement scheduling */
 	bool ack_now;
@@ -104,7 +114,7 @@ struct tcp_conn {
 	unsigned persist_shift;
 
 	/* timers: absolute deadlines, 0 = stopped */
-	tcp_time_t t_rexmt, t_persist, t_delack, t_2msl;
+	tcp_time_t t_rexmt, t_persist, t_delack, t_2msl, t_tlp;
 	unsigned retries;                       /* retransmissions of the oldest segment */
 
 	/* RFC 5961 §7: challenge ACKs per connection per second */
@@ -187,6 +197,7 @@ void send_rst_for(struct tcp_stack *s, const struct tcp_seg *seg, const struct t
 		  const struct tcp_listener *l);
 void send_rst_conn(struct tcp_conn *c);
 void retransmit_una(struct tcp_conn *c);
+void send_tail_probe(struct tcp_conn *c);
 uint32_t conn_rcv_window(const struct tcp_conn *c);
 uint32_t conn_ts_now(const struct tcp_conn *c);
 
@@ -196,6 +207,19 @@ void conn_timers_fire(struct tcp_conn *c, tcp_time_t now);
 void conn_rexmt_start(struct tcp_conn *c);
 void conn_rexmt_stop(struct tcp_conn *c);
 void conn_enter_time_wait(struct tcp_conn *c);
+void conn_tlp_arm(struct tcp_conn *c);
+
+/* sack.c */
+void sack_trim(struct tcp_conn *c);
+void sack_update(struct tcp_conn *c, const struct tcp_seg *seg);
+uint32_t sack_bytes(const struct tcp_conn *c);
+uint32_t sack_high(const struct tcp_conn *c);
+uint32_t sack_pipe(const struct tcp_conn *c);
+bool sack_una_lost(const struct tcp_conn *c);
+void sack_detect_lost_rtx(struct tcp_conn *c);
+bool sack_next_hole(const struct tcp_conn *c, uint32_t from, uint32_t *start, uint32_t *end);
+uint32_t sack_skip(const struct tcp_conn *c, uint32_t seq, uint32_t *next_start);
+unsigned sack_fill(const struct tcp_conn *c, uint32_t blocks[][2], unsigned max);
 
 /* cc.c */
 void cc_init(struct tcp_conn *c);

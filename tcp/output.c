@@ -37,6 +37,33 @@ uint32_t conn_rcv_window(const struct tcp_conn *c)
 	return space;
 }
 
+/* SACK blocks that fit beside the options every segment carries (RFC 2018 §3:
+ * 40 bytes in all; NOP NOP + kind + length take 4). */
+static unsigned sack_room(const struct tcp_conn *c)
+{
+	int room = TCP_MAX_OPT_LEN - 4 - (c->ts_ok ? 2 + TCPOLEN_TS : 0) -
+		   (c->has_md5 ? 2 + TCPOLEN_MD5 : 0);
+	unsigned n = room > 0 ? (unsigned)room / TCPOLEN_SACK_BLOCK : 0;
+	return n > TCP_SACK_MAX_BLOCKS ? TCP_SACK_MAX_BLOCKS : n;
+}
+
+static unsigned sack_blocks_now(const struct tcp_conn *c)
+{
+	if (!c->sack_ok || !c->n_ooo)
+		return 0;
+	unsigned room = sack_room(c);
+	return c->n_ooo < room ? c->n_ooo : room;
+}
+
+/* Payload per segment now: the MSS less the SACK blocks we must carry, so a
+ * full segment still fits the MTU (RFC 6691). */
+static uint32_t payload_mss(const struct tcp_conn *c)
+{
+	unsigned nb = sack_blocks_now(c);
+	uint32_t opt = nb ? 4 + TCPOLEN_SACK_BLOCK * nb : 0;
+	return c->mss > opt + 32 ? c->mss - opt : 32;
+}
+
 static uint8_t out_ttl(const struct tcp_conn *c)
 {
 	/* RFC 5082 §3: a GTSM speaker sends with TTL 255. */
@@ -81,7 +108,9 @@ static void send_segment(struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32
 		const struct tcp_config *cfg = &c->stack->cfg;
 		if (active ? cfg->window_scaling : c->wscale_ok)
 			o.wscale = c->rcv_wscale;
-		o.ts = active ? cfg->timestamps : c->ts_ok;
+		o.sack_perm = active ? cfg->sack : c->sack_ok;
+		/* With TCP-MD5, SACK wins the option space over timestamps. */
+		o.ts = active ? cfg->timestamps && !(c->has_md5 && cfg->sack) : c->ts_ok;
 	} else {
 		uint32_t unit = (uint32_t)1 << c->rcv_wscale;
 		uint32_t cur = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
@@ -94,6 +123,8 @@ static void send_segment(struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32
 	o.wnd = (uint16_t)field;
 	if (flags & TH_ACK)
 		o.ack = c->rcv_nxt;
+	if ((flags & (TH_ACK | TH_SYN | TH_RST)) == TH_ACK)
+		o.nsack = (uint8_t)sack_fill(c, o.sack, sack_blocks_now(c));
 	if (o.ts) {
 		o.tsval = conn_ts_now(c);
 		o.tsecr = (flags & TH_ACK) ? c->ts_recent : 0;
@@ -224,7 +255,7 @@ void retransmit_una(struct tcp_conn *c)
 		return;
 	}
 	uint32_t data_end = c->snd_buf_seq + c->snd.len;
-	uint32_t len = seq_lt(c->snd_una, data_end) ? min32(data_end - c->snd_una, c->mss) : 0;
+	uint32_t len = seq_lt(c->snd_una, data_end) ? min32(data_end - c->snd_una, payload_mss(c)) : 0;
 	uint8_t flags = TH_ACK;
 	if (c->fin_sent && c->snd_una + len == data_end && seq_gt(c->snd_max, data_end))
 		flags |= TH_FIN;
@@ -236,6 +267,30 @@ void retransmit_una(struct tcp_conn *c)
 	c->st.retransmits++;
 	c->st.bytes_retrans += len;
 	c->rtt_timing = false;                         /* Karn */
+}
+
+/* RFC 8985 §7.3: the tail loss probe resends the last segment sent, so that
+ * the ACK it draws shows what was lost (or that only the ACK was). */
+void send_tail_probe(struct tcp_conn *c)
+{
+	uint32_t data_end = c->snd_buf_seq + c->snd.len;
+	uint32_t top = seq_lt(c->snd_max, data_end) ? c->snd_max : data_end;
+	uint32_t mss = payload_mss(c);
+	uint32_t len = seq_gt(top, c->snd_una) ? top - c->snd_una : 0;
+	if (len > mss)
+		len = mss;
+	uint32_t seq = top - len;
+	uint8_t flags = TH_ACK;
+	if (c->fin_sent && top == data_end && seq_gt(c->snd_max, data_end))
+		flags |= TH_FIN;
+	if (!len && !(flags & TH_FIN))
+		return;
+	send_segment(c, seq, flags, seq - c->snd_buf_seq, len);
+	c->st.tail_loss_probes++;
+	c->st.retransmits++;
+	c->st.bytes_retrans += len;
+	c->rtt_timing = false;
+	c->tlp_out = true;
 }
 
 /* Zero-window probe: one byte beyond the window, never an empty segment (which
@@ -261,6 +316,53 @@ static bool can_send_data(enum tcp_state st)
 	       st == TCP_CLOSING || st == TCP_LAST_ACK;
 }
 
+/* RFC 6675 §5 (C): while pipe leaves room, resend the lowest holes not yet
+ * resent in this recovery. */
+static bool resend_holes(struct tcp_conn *c, uint32_t mss)
+{
+	bool sent = false;
+	uint32_t data_end = c->snd_buf_seq + c->snd.len;
+	for (;;) {
+		uint32_t pipe = sack_pipe(c);
+		if (c->cwnd <= pipe || c->cwnd - pipe < mss)
+			break;
+		uint32_t hs, he;
+		if (!sack_next_hole(c, c->rtx_high, &hs, &he) || !seq_lt(hs, data_end))
+			break;
+		uint32_t len = he - hs;
+		if (len > mss)
+			len = mss;
+		if (len > data_end - hs)
+			len = data_end - hs;
+		send_segment(c, hs, TH_ACK, hs - c->snd_buf_seq, len);
+		c->st.retransmits++;
+		c->st.bytes_retrans += len;
+		c->rtt_timing = false;                 /* Karn */
+		c->rtx_high = hs + len;
+		c->rtx_snd_max = c->snd_max;
+		sent = true;
+	}
+	return sent;
+}
+
+/* How much more may go out now. In SACK recovery pipe governs (RFC 6675);
+ * otherwise the flight against min(rwnd, cwnd), widened by up to two segments
+ * on the first duplicate ACKs (limited transmit, RFC 3042). */
+static uint32_t usable_window(const struct tcp_conn *c, uint32_t mss)
+{
+	uint32_t rwnd_left = seq_gt(c->snd_una + c->snd_wnd, c->snd_nxt) ?
+			     c->snd_una + c->snd_wnd - c->snd_nxt : 0;
+	if (c->in_recovery && c->sack_ok) {
+		uint32_t pipe = sack_pipe(c);
+		uint32_t u = c->cwnd > pipe ? c->cwnd - pipe : 0;
+		return min32(u, rwnd_left);
+	}
+	uint32_t extra = c->in_recovery ? 0 : min32(c->dupacks, 2) * mss;
+	uint32_t wnd = min32(c->snd_wnd, c->cwnd + extra);
+	uint32_t inflight = c->snd_nxt - c->snd_una;
+	return wnd > inflight ? wnd - inflight : 0;
+}
+
 static void output(struct tcp_conn *c, bool force)
 {
 	if (!can_send_data(c->state)) {
@@ -272,18 +374,30 @@ static void output(struct tcp_conn *c, bool force)
 			 c->state == TCP_LAST_ACK;
 	bool sent = false;
 	uint32_t data_end, avail;
+	uint32_t mss = payload_mss(c);
+	if (c->in_recovery && c->sack_ok)
+		sent = resend_holes(c, mss);
 	for (;;) {
 		data_end = c->snd_buf_seq + c->snd.len;
+		/* Never resend what the peer has SACKed (after a timeout's go-back). */
+		uint32_t sacked_next = c->snd_max;
+		if (c->n_sb) {
+			uint32_t skip = sack_skip(c, c->snd_nxt, &sacked_next);
+			if (seq_gt(skip, c->snd_nxt) && seq_leq(skip, data_end))
+				c->snd_nxt = skip;
+		}
 		avail = seq_lt(c->snd_nxt, data_end) ? data_end - c->snd_nxt : 0;
-		uint32_t wnd = min32(c->snd_wnd, c->cwnd);
-		uint32_t inflight = c->snd_nxt - c->snd_una;
-		uint32_t usable = wnd > inflight ? wnd - inflight : 0;
-		uint32_t len = min32(min32(avail, usable), c->mss);
+		uint32_t usable = usable_window(c, mss);
+		uint32_t len = min32(min32(avail, usable), mss);
+		if (c->n_sb && seq_gt(sacked_next, c->snd_nxt) && len > sacked_next - c->snd_nxt)
+			len = sacked_next - c->snd_nxt;
 		bool fin_now = fin_state && c->fin_queued && len == avail && seq_leq(c->snd_nxt, data_end) &&
 			       (!c->fin_sent || seq_leq(c->snd_nxt + len, data_end));
 		bool go = false;
-		if (len == c->mss && len > 0) {
+		if (len == mss && len > 0) {
 			go = true;
+		} else if (len > 0 && seq_lt(c->snd_nxt, c->snd_max)) {
+			go = true;                     /* resending: Nagle does not apply */
 		} else if (len > 0) {
 			bool idle = c->snd_nxt == c->snd_una;
 			if (len == avail && (c->nodelay || idle || fin_now))
@@ -331,6 +445,8 @@ static void output(struct tcp_conn *c, bool force)
 	/* Something outstanding always has a retransmission timer. */
 	if (c->snd_max != c->snd_una && !c->t_rexmt && !c->persisting)
 		conn_rexmt_start(c);
+	if (sent)
+		conn_tlp_arm(c);
 	/* Data waits, nothing is in flight, and the window (or SWS avoidance)
 	 * holds it back: the persist timer probes or overrides (§3.8.6.1). */
 	data_end = c->snd_buf_seq + c->snd.len;

@@ -82,6 +82,7 @@ void tcp_config_default(struct tcp_config *cfg)
 	cfg->syncookies = true;
 	cfg->timestamps = true;
 	cfg->window_scaling = true;
+	cfg->sack = true;
 	/* Outside Linux's ip_local_port_range default (32768-60999), so a stack that
 	 * shares the host's addresses never picks a port the kernel hands out. */
 	cfg->port_lo = 61000;
@@ -294,7 +295,7 @@ void conn_set_state(struct tcp_conn *c, enum tcp_state st)
 		 * start, and stray segments are answered as for a closed port. */
 		hash_remove(s, c);
 		port_ref(s, c->local.port, -1);
-		c->t_rexmt = c->t_persist = c->t_delack = c->t_2msl = 0;
+		c->t_rexmt = c->t_persist = c->t_delack = c->t_2msl = c->t_tlp = 0;
 		conn_timers_update(c);
 		ring_free(&c->snd);
 	}

@@ -87,6 +87,7 @@ struct tcp_config {
 	unsigned syn_backlog;           /* half-open connections per listener */
 	bool syncookies;                /* answer with SYN cookies when the queue is full */
 	bool timestamps, window_scaling;/* RFC 7323 */
+	bool sack;                      /* RFC 2018 selective acknowledgment */
 	uint16_t port_lo, port_hi;      /* ephemeral ports for active opens */
 	bool shared_host;               /* the host's kernel owns the same addresses: never
 	                                   answer segments for ports we do not use */
@@ -178,7 +179,7 @@ struct tcp_conn_stats {
 	struct tcp_endpoint local, remote;
 	uint32_t mss;                   /* effective send MSS */
 	int8_t snd_wscale, rcv_wscale;  /* -1: not negotiated */
-	bool timestamps, md5;
+	bool timestamps, sack, md5;
 	tcp_time_t srtt, rttvar, rto;   /* microseconds */
 	uint32_t cwnd, ssthresh;        /* bytes */
 	uint32_t snd_wnd, rcv_wnd;      /* bytes */
@@ -187,7 +188,7 @@ struct tcp_conn_stats {
 	uint64_t bytes_sent, bytes_retrans, bytes_acked, bytes_received;
 	uint64_t segs_in, segs_out;
 	uint64_t retransmits, rto_expiries, fast_retransmits, dup_acks_in;
-	uint64_t zero_window_probes, challenge_acks, ooo_segs;
+	uint64_t zero_window_probes, challenge_acks, ooo_segs, tail_loss_probes, lost_rtx;
 	uint64_t drops[TCP_DROP__COUNT];
 };
 void tcp_conn_stats(const struct tcp_conn *c, struct tcp_conn_stats *out);

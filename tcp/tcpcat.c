@@ -105,12 +105,12 @@ static json_t *stats_json(const struct tcp_conn_stats *st)
 	for (int i = 0; i < TCP_DROP__COUNT; i++)
 		if (st->drops[i])
 			json_object_set_new(drops, tcp_drop_name((enum tcp_drop)i), json_integer((json_int_t)st->drops[i]));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:b}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:b, s:b}",
 			      "state", tcp_state_name(st->state), "error", tcp_error_str(st->error),
 			      "local", tcp_ep_str(&st->local, l, sizeof(l)),
 			      "remote", tcp_ep_str(&st->remote, r, sizeof(r)),
 			      "mss", (json_int_t)st->mss, "snd_wscale", (json_int_t)st->snd_wscale,
-			      "rcv_wscale", (json_int_t)st->rcv_wscale, "timestamps", st->timestamps,
+			      "rcv_wscale", (json_int_t)st->rcv_wscale, "timestamps", st->timestamps, "sack", st->sack,
 			      "md5", st->md5);
 	json_object_set_new(o, "srtt_us", json_integer((json_int_t)st->srtt));
 	json_object_set_new(o, "rttvar_us", json_integer((json_int_t)st->rttvar));
@@ -132,6 +132,8 @@ static json_t *stats_json(const struct tcp_conn_stats *st)
 	json_object_set_new(o, "zero_window_probes", json_integer((json_int_t)st->zero_window_probes));
 	json_object_set_new(o, "challenge_acks", json_integer((json_int_t)st->challenge_acks));
 	json_object_set_new(o, "ooo_segs", json_integer((json_int_t)st->ooo_segs));
+	json_object_set_new(o, "tail_loss_probes", json_integer((json_int_t)st->tail_loss_probes));
+	json_object_set_new(o, "lost_retransmits", json_integer((json_int_t)st->lost_rtx));
 	json_object_set_new(o, "drops", drops);
 	return o;
 }

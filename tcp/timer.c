@@ -23,6 +23,7 @@ static tcp_time_t earliest(tcp_time_t a, tcp_time_t b)
 void conn_timers_update(struct tcp_conn *c)
 {
 	tcp_time_t when = earliest(earliest(c->t_rexmt, c->t_persist), earliest(c->t_delack, c->t_2msl));
+	when = earliest(when, c->t_tlp);
 	if (c->dead)
 		when = 0;
 	if (timerq_set(&c->stack->timers, &c->tnode, when) < 0) {
@@ -46,10 +47,44 @@ void conn_rexmt_stop(struct tcp_conn *c)
 	conn_timers_update(c);
 }
 
+/* RFC 8985 §7.2: after sending new data or on an ACK that leaves data out,
+ * probe in PTO = 2·SRTT (plus the peer's delayed-ACK allowance when a single
+ * segment is out) unless recovery or a probe is already under way. A lost
+ * tail, or a lost stretch ACK covering it, then costs about two round trips
+ * instead of a retransmission timeout. */
+void conn_tlp_arm(struct tcp_conn *c)
+{
+	if (c->in_recovery || c->tlp_out || c->persisting || !c->srtt || c->snd_max == c->snd_una ||
+	    c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) {
+		if (c->t_tlp && (c->in_recovery || c->snd_max == c->snd_una)) {
+			c->t_tlp = 0;
+			conn_timers_update(c);
+		}
+		return;
+	}
+	tcp_time_t pto = 2 * c->srtt;
+	if (c->snd_max - c->snd_una <= c->mss)
+		pto += TCP_MSEC(200);               /* RFC 8985 §7.2 WCDelAckT */
+	if (pto < TCP_MSEC(1))
+		pto = TCP_MSEC(1);
+	if (pto >= c->rto)
+		return;                             /* the RTO comes first anyway */
+	c->t_tlp = conn_now(c) + pto;
+	conn_timers_update(c);
+}
+
+static void tlp_fire(struct tcp_conn *c)
+{
+	if (c->in_recovery || c->snd_max == c->snd_una)
+		return;
+	send_tail_probe(c);
+	conn_rexmt_start(c);                        /* RFC 8985 §7.3: restart the RTO */
+}
+
 void conn_enter_time_wait(struct tcp_conn *c)
 {
 	conn_set_state(c, TCP_TIME_WAIT);
-	c->t_rexmt = c->t_persist = c->t_delack = 0;
+	c->t_rexmt = c->t_persist = c->t_delack = c->t_tlp = 0;
 	c->persisting = false;
 	c->t_2msl = conn_now(c) + 2 * c->stack->cfg.msl;
 	ring_free(&c->snd);
@@ -90,6 +125,10 @@ void conn_timers_fire(struct tcp_conn *c, tcp_time_t now)
 		c->ack_now = true;
 		tcp_output(c);
 	}
+	if (c->state != TCP_CLOSED && c->t_tlp && c->t_tlp <= now) {
+		c->t_tlp = 0;
+		tlp_fire(c);
+	}
 	if (c->state != TCP_CLOSED && c->t_rexmt && c->t_rexmt <= now) {
 		c->t_rexmt = 0;
 		rexmt_fire(c);
@@ -113,6 +152,8 @@ void conn_timers_fire(struct tcp_conn *c, tcp_time_t now)
 			c->t_persist = now + 1;
 		if (c->t_2msl && c->t_2msl <= now)
 			c->t_2msl = now + 1;
+		if (c->t_tlp && c->t_tlp <= now)
+			c->t_tlp = 0;
 	}
 	conn_timers_update(c);
 }

@@ -298,6 +298,7 @@ void tcp_conn_stats(const struct tcp_conn *c, struct tcp_conn_stats *out)
 	out->snd_wscale = c->wscale_ok ? (int8_t)c->snd_wscale : -1;
 	out->rcv_wscale = c->wscale_ok ? (int8_t)c->rcv_wscale : -1;
 	out->timestamps = c->ts_ok;
+	out->sack = c->sack_ok;
 	out->md5 = c->has_md5;
 	out->srtt = c->srtt;
 	out->rttvar = c->rttvar;

@@ -146,6 +146,19 @@ static int parse_options(const uint8_t *p, size_t len, struct tcp_opts *o, uint1
 			o->tsval = get32(v);
 			o->tsecr = get32(v + 4);
 			break;
+		case TCPOPT_SACK: {
+			/* RFC 2018 §3: 2 + 8n bytes; a malformed length drops the
+			 * segment like any other bad option. */
+			unsigned n = (unsigned)(olen - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_BLOCK;
+			if ((olen - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_BLOCK || n == 0 || n > TCP_SACK_MAX_BLOCKS)
+				return -1;
+			o->nsack = (uint8_t)n;
+			for (unsigned b = 0; b < n; b++) {
+				o->sack[b][0] = get32(v + 8 * b);
+				o->sack[b][1] = get32(v + 8 * b + 4);
+			}
+			break;
+		}
 		case TCPOPT_MD5:
 			if (olen != TCPOLEN_MD5)
 				return -1;
@@ -329,7 +342,8 @@ int tcp_parse(const uint8_t *pkt, size_t len, struct tcp_seg *seg, enum tcp_drop
 }
 
 /* Our option layout: MD5 first as Linux does (NOP NOP MD5, TCP-PITFALLS.md), then
- * MSS, NOP+WS, NOP NOP TS — every option 4-byte aligned. */
+ * MSS, NOP NOP SACK-permitted, NOP+WS, NOP NOP TS, NOP NOP SACK blocks — every
+ * option 4-byte aligned. */
 unsigned tcp_out_optlen(const struct tcp_out *o)
 {
 	unsigned n = 0;
@@ -337,10 +351,14 @@ unsigned tcp_out_optlen(const struct tcp_out *o)
 		n += 2 + TCPOLEN_MD5;
 	if (o->mss)
 		n += TCPOLEN_MSS;
+	if (o->sack_perm)
+		n += 2 + TCPOLEN_SACK_PERM;
 	if (o->wscale >= 0)
 		n += 1 + TCPOLEN_WSCALE;
 	if (o->ts)
 		n += 2 + TCPOLEN_TS;
+	if (o->nsack)
+		n += 2 + TCPOLEN_SACK_BASE + TCPOLEN_SACK_BLOCK * o->nsack;
 	return n;
 }
 
@@ -403,6 +421,12 @@ size_t tcp_build(uint8_t *buf, size_t cap, const struct tcp_out *o, uint16_t *md
 		put16(op + 2, o->mss);
 		op += TCPOLEN_MSS;
 	}
+	if (o->sack_perm) {
+		op[0] = op[1] = TCPOPT_NOP;
+		op[2] = TCPOPT_SACK_PERM;
+		op[3] = TCPOLEN_SACK_PERM;
+		op += 4;
+	}
 	if (o->wscale >= 0) {
 		op[0] = TCPOPT_NOP;
 		op[1] = TCPOPT_WSCALE;
@@ -417,6 +441,16 @@ size_t tcp_build(uint8_t *buf, size_t cap, const struct tcp_out *o, uint16_t *md
 		put32(op + 4, o->tsval);
 		put32(op + 8, o->tsecr);
 		op += 2 + TCPOLEN_TS;
+	}
+	if (o->nsack) {
+		op[0] = op[1] = TCPOPT_NOP;
+		op[2] = TCPOPT_SACK;
+		op[3] = (uint8_t)(TCPOLEN_SACK_BASE + TCPOLEN_SACK_BLOCK * o->nsack);
+		for (unsigned b = 0; b < o->nsack; b++) {
+			put32(op + 4 + 8 * b, o->sack[b][0]);
+			put32(op + 8 + 8 * b, o->sack[b][1]);
+		}
+		op += 4 + TCPOLEN_SACK_BLOCK * o->nsack;
 	}
 	uint8_t *d = t + thl;
 	if (o->dlen[0])

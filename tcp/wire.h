@@ -42,6 +42,8 @@
 #define TCPOLEN_SACK_PERM 2
 #define TCPOLEN_TS        10
 #define TCPOLEN_MD5       18
+#define TCPOLEN_SACK_BASE 2
+#define TCPOLEN_SACK_BLOCK 8
 #define TCP_MD5_DIGEST    16
 
 #define IPV4_HDR_LEN     20
@@ -51,6 +53,8 @@
 #define TCP_MAX_WSCALE   14  /* RFC 7323 §2.3 */
 #define IPPROTO_TCP_NUM  6
 
+#define TCP_SACK_MAX_BLOCKS 4    /* RFC 2018 §3: at most 4 fit in 40 bytes */
+
 /* Options found in a segment. */
 struct tcp_opts {
 	bool has_mss, has_wscale, sack_ok, has_ts, has_md5, has_ao;
@@ -58,6 +62,8 @@ struct tcp_opts {
 	uint8_t wscale;
 	uint32_t tsval, tsecr;
 	uint16_t md5_off;           /* digest offset from the start of the TCP header */
+	uint8_t nsack;              /* SACK blocks (RFC 2018 §3), left/right edges */
+	uint32_t sack[TCP_SACK_MAX_BLOCKS][2];
 };
 
 /* One parsed segment; pointers refer into the caller's datagram. */
@@ -98,6 +104,9 @@ struct tcp_out {
 	bool ts;
 	uint32_t tsval, tsecr;
 	bool md5;                   /* reserve the 18-byte option; the digest is filled later */
+	bool sack_perm;             /* SACK-permitted (SYN only) */
+	uint8_t nsack;              /* SACK blocks to report */
+	uint32_t sack[TCP_SACK_MAX_BLOCKS][2];
 	/* payload, in up to two pieces (a ring buffer may wrap) */
 	const uint8_t *data[2];
 	uint32_t dlen[2];
