@@ -131,6 +131,8 @@ struct tcp_listener {
 	struct tcp_sock_opts opts;
 	tcp_accept_cb cb;
 	void *cb_arg;
+	tcp_peer_policy_fn policy;
+	void *policy_arg;
 	TAILQ_HEAD(, tcp_conn) synq, acceptq;
 	unsigned n_syn, n_accept;
 	TAILQ_ENTRY(tcp_listener) link, plink;
@@ -194,7 +196,7 @@ void send_syn(struct tcp_conn *c);
 void send_ack(struct tcp_conn *c);
 void send_challenge_ack(struct tcp_conn *c);
 void send_rst_for(struct tcp_stack *s, const struct tcp_seg *seg, const struct tcp_conn *c,
-		  const struct tcp_listener *l);
+		  const struct tcp_sock_opts *lo);
 void send_rst_conn(struct tcp_conn *c);
 void retransmit_una(struct tcp_conn *c);
 void send_tail_probe(struct tcp_conn *c);

@@ -89,6 +89,23 @@ void tcp_listener_set_opts(struct tcp_listener *l, const struct tcp_sock_opts *o
 	l->opts = *opts;
 }
 
+void tcp_listener_set_policy(struct tcp_listener *l, tcp_peer_policy_fn fn, void *arg)
+{
+	l->policy = fn;
+	l->policy_arg = arg;
+}
+
+/* The options for a connection from `remote`: the policy's, or the listener's.
+ * -1: the policy refuses this peer. */
+static int peer_opts(const struct tcp_listener *l, const struct tcp_ip *remote,
+		     struct tcp_sock_opts *out)
+{
+	*out = l->opts;
+	if (!l->policy)
+		return 0;
+	return l->policy(l->policy_arg, remote, out);
+}
+
 const struct tcp_endpoint *tcp_listener_endpoint(const struct tcp_listener *l)
 {
 	return &l->local;
@@ -185,10 +202,11 @@ static uint32_t cookie_hash(const struct tcp_stack *s, const struct tcp_endpoint
 }
 
 /* A child control block for a SYN that passed the listener's checks. */
-static struct tcp_conn *child_new(struct tcp_listener *l, const struct tcp_seg *seg)
+static struct tcp_conn *child_new(struct tcp_listener *l, const struct tcp_seg *seg,
+				  const struct tcp_sock_opts *opts)
 {
 	struct tcp_stack *s = l->stack;
-	struct tcp_conn *c = conn_new(s, &seg->dst, &seg->src, &l->opts);
+	struct tcp_conn *c = conn_new(s, &seg->dst, &seg->src, opts);
 	if (!c)
 		return NULL;
 	c->released = true;                     /* the stack's until accepted */
@@ -213,7 +231,8 @@ static void set_iss(struct tcp_conn *c, uint32_t iss)
 	c->recover = iss;
 }
 
-static void send_cookie(struct tcp_listener *l, const struct tcp_seg *seg)
+static void send_cookie(struct tcp_listener *l, const struct tcp_seg *seg,
+			const struct tcp_sock_opts *opts)
 {
 	struct tcp_stack *s = l->stack;
 	unsigned idx = 0;
@@ -232,11 +251,11 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_seg *seg)
 	tmp.state = TCP_SYN_RECEIVED;
 	tmp.local = seg->dst;
 	tmp.remote = seg->src;
-	tmp.rcvbuf = l->opts.rcvbuf ? l->opts.rcvbuf : s->cfg.rcvbuf;
-	tmp.gtsm_hops = l->opts.gtsm_hops;
+	tmp.rcvbuf = opts->rcvbuf ? opts->rcvbuf : s->cfg.rcvbuf;
+	tmp.gtsm_hops = opts->gtsm_hops;
 	tmp.mss_adv = stack_mss_for(s, seg->dst.ip.af);
 	tmp.ts_offset = (uint32_t)tcp_tuple_hash(s->key_isn, &tmp.local, &tmp.remote, 0x7473u);
-	conn_set_md5(&tmp, l->opts.md5);
+	conn_set_md5(&tmp, opts->md5);
 	tmp.irs = seg->seq;
 	tmp.rcv_nxt = seg->seq + 1;
 	tmp.rcv_wscale = s->cfg.window_scaling ? rcv_wscale_for(tmp.rcvbuf) : 0;
@@ -257,7 +276,8 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_seg *seg)
 }
 
 /* The ACK completing a cookie handshake: rebuild the connection or refuse. */
-static struct tcp_conn *cookie_accept(struct tcp_listener *l, const struct tcp_seg *seg)
+static struct tcp_conn *cookie_accept(struct tcp_listener *l, const struct tcp_seg *seg,
+				      const struct tcp_sock_opts *opts)
 {
 	struct tcp_stack *s = l->stack;
 	uint32_t iss = seg->ack - 1;
@@ -281,7 +301,7 @@ static struct tcp_conn *cookie_accept(struct tcp_listener *l, const struct tcp_s
 			syn.opt.wscale = (uint8_t)ws;
 		}
 	}
-	struct tcp_conn *c = child_new(l, &syn);
+	struct tcp_conn *c = child_new(l, &syn, opts);
 	if (!c)
 		return NULL;
 	if (!syn.opt.has_wscale)
@@ -321,12 +341,18 @@ void listen_input(struct tcp_listener *l, const struct tcp_seg *seg)
 		stack_drop(s, TCP_DROP_LISTEN_BAD);     /* first: an RST is ignored */
 		return;
 	}
+	struct tcp_sock_opts opts;
+	if (peer_opts(l, &seg->src.ip, &opts) < 0) {
+		stack_drop(s, TCP_DROP_NO_SOCKET);     /* a peer we do not serve */
+		send_rst_for(s, seg, NULL, NULL);
+		return;
+	}
 	/* RFC 5082 §3 and RFC 2385 §3.0 before anything else. */
-	if (l->opts.gtsm_hops && seg->ttl < 256 - l->opts.gtsm_hops) {
+	if (opts.gtsm_hops && seg->ttl < 256 - opts.gtsm_hops) {
 		stack_drop(s, TCP_DROP_TTL);
 		return;
 	}
-	const struct tcp_md5_key *k = tcp_md5_keys_lookup(l->opts.md5, &seg->src.ip);
+	const struct tcp_md5_key *k = tcp_md5_keys_lookup(opts.md5, &seg->src.ip);
 	if (tcp_md5_verify(seg, k ? k->key : NULL, k ? k->keylen : 0, &why) < 0) {
 		stack_drop(s, why);
 		return;
@@ -338,7 +364,7 @@ void listen_input(struct tcp_listener *l, const struct tcp_seg *seg)
 				stack_drop(s, TCP_DROP_LISTEN_OVERFLOW);
 				return;
 			}
-			struct tcp_conn *c = cookie_accept(l, seg);
+			struct tcp_conn *c = cookie_accept(l, seg, &opts);
 			if (c) {
 				if (seg->len || (f & TH_FIN))
 					conn_input(c, seg);
@@ -348,7 +374,7 @@ void listen_input(struct tcp_listener *l, const struct tcp_seg *seg)
 		} else {
 			stack_drop(s, TCP_DROP_LISTEN_BAD);
 		}
-		send_rst_for(s, seg, NULL, l);
+		send_rst_for(s, seg, NULL, &opts);
 		return;
 	}
 	if (!(f & TH_SYN)) {
@@ -362,12 +388,12 @@ void listen_input(struct tcp_listener *l, const struct tcp_seg *seg)
 	}
 	if (l->n_syn >= s->cfg.syn_backlog) {
 		if (s->cfg.syncookies)
-			send_cookie(l, seg);
+			send_cookie(l, seg, &opts);
 		else
 			stack_drop(s, TCP_DROP_SYN_QUEUE_FULL);
 		return;
 	}
-	struct tcp_conn *c = child_new(l, seg);
+	struct tcp_conn *c = child_new(l, seg, &opts);
 	if (!c) {
 		stack_drop(s, TCP_DROP_NOMEM);
 		return;

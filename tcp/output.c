@@ -201,7 +201,7 @@ void send_challenge_ack(struct tcp_conn *c)
 /* RST for a segment that has no connection, or that a connection rejects
  * (RFC 9293 §3.10.7.1 and §3.5.2): never in answer to an RST. */
 void send_rst_for(struct tcp_stack *s, const struct tcp_seg *seg, const struct tcp_conn *c,
-		  const struct tcp_listener *l)
+		  const struct tcp_sock_opts *lo)
 {
 	if (seg->flags & TH_RST)
 		return;
@@ -227,13 +227,13 @@ void send_rst_for(struct tcp_stack *s, const struct tcp_seg *seg, const struct t
 		keylen = c->md5_keylen;
 		if (c->gtsm_hops)
 			o.ttl = 255;
-	} else if (l) {
-		const struct tcp_md5_key *k = tcp_md5_keys_lookup(l->opts.md5, &seg->src.ip);
+	} else if (lo) {
+		const struct tcp_md5_key *k = tcp_md5_keys_lookup(lo->md5, &seg->src.ip);
 		if (k) {
 			key = k->key;
 			keylen = k->keylen;
 		}
-		if (l->opts.gtsm_hops)
+		if (lo->gtsm_hops)
 			o.ttl = 255;
 	}
 	s->st.rst_sent++;

@@ -127,6 +127,15 @@ struct tcp_sock_opts {
 	const struct tcp_md5_keys *md5; /* RFC 2385 keys (tcp/md5.h); NULL: none */
 };
 
+/* A listener's per-peer policy, asked for each SYN (and SYN-cookie ACK) before
+ * anything else: fill *opts with the options for a connection from `remote`
+ * (its TCP-MD5 keys, GTSM hops, buffers) and return 0, or return -1 to refuse
+ * the peer (the segment is dropped, counted as no-socket, and answered with RST
+ * as a closed port would be). Lets one listener serve many peers that each have
+ * their own password and TTL security, as a BGP daemon's port 179 does. */
+typedef int (*tcp_peer_policy_fn)(void *arg, const struct tcp_ip *remote,
+				  struct tcp_sock_opts *opts);
+
 /* Passive open. local->ip may be the unspecified address of a family (any).
  * backlog bounds the accept queue. NULL (and *err = errno-style) on failure. */
 struct tcp_listener *tcp_listen(struct tcp_stack *s, const struct tcp_endpoint *local,
@@ -137,6 +146,7 @@ struct tcp_conn *tcp_accept(struct tcp_listener *l);
 /* Stop listening; queued and half-open connections are reset. */
 void tcp_listener_close(struct tcp_listener *l, tcp_time_t now);
 void tcp_listener_set_opts(struct tcp_listener *l, const struct tcp_sock_opts *opts);
+void tcp_listener_set_policy(struct tcp_listener *l, tcp_peer_policy_fn fn, void *arg);
 const struct tcp_endpoint *tcp_listener_endpoint(const struct tcp_listener *l);
 
 /* Active open: local->port 0 picks an ephemeral port. */

@@ -1,0 +1,11 @@
+/* bgpd/daemon_ctl.c — the control-socket commands (filled in with the control server). */
+#include "bgpd/daemon.h"
+
+#include <stdio.h>
+
+int bgpd_control_init(struct bgpd *d, char *err, size_t errlen) { return 0; }
+int bgpd_reload(struct bgpd *d, char *err, size_t errlen, char **summary)
+{
+	snprintf(err, errlen, "reload is not available yet");
+	return -1;
+}

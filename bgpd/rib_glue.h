@@ -1,0 +1,20 @@
+/*
+ * bgpd/rib_glue.h — where sessions meet the routing tables: an UPDATE or a
+ * ROUTE-REFRESH received, a session established or gone. The RIB itself
+ * (bgpd/rib*.c) is pure; this is the only place that knows both sides.
+ */
+#ifndef BGPD_RIB_GLUE_H
+#define BGPD_RIB_GLUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct peer;
+
+void rib_glue_update(struct peer *p, int slot, const uint8_t *msg, size_t len);
+void rib_glue_refresh(struct peer *p, const uint8_t *msg, size_t len);
+void rib_glue_established(struct peer *p, int slot);
+void rib_glue_down(struct peer *p);
+void rib_glue_peer_gone(struct peer *p);
+
+#endif /* BGPD_RIB_GLUE_H */
