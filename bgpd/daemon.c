@@ -98,6 +98,17 @@ static int add_peer(struct bgpd *d, const struct config_neighbor *nb)
 	return 0;
 }
 
+/* The listen addresses changed: close every listener and open the new set.
+ * Established sessions are unaffected (their connections are not the
+ * listener's). */
+int bgpd_relisten(struct bgpd *d, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < d->n_listeners; i++)
+		tcpev_listener_close(d->tcp, d->listeners[i]);
+	d->n_listeners = 0;
+	return open_listeners(d, err, errlen);
+}
+
 int bgpd_start(struct bgpd *d, struct bgpd_config *cfg, char *err, size_t errlen)
 {
 	d->cfg = cfg;

@@ -50,6 +50,8 @@ void bgpd_stop_peers(struct bgpd *d, const char *message);
 bool bgpd_all_closed(const struct bgpd *d);
 void bgpd_free(struct bgpd *d);
 struct peer *bgpd_find_peer(const struct bgpd *d, const struct tcp_ip *addr);
+int bgpd_relisten(struct bgpd *d, char *err, size_t errlen);
+/* reload.c */
 int bgpd_reload(struct bgpd *d, char *err, size_t errlen, char **summary);
 
 /* daemon_ctl.c */

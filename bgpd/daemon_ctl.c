@@ -4,8 +4,3 @@
 #include <stdio.h>
 
 int bgpd_control_init(struct bgpd *d, char *err, size_t errlen) { return 0; }
-int bgpd_reload(struct bgpd *d, char *err, size_t errlen, char **summary)
-{
-	snprintf(err, errlen, "reload is not available yet");
-	return -1;
-}

@@ -6,6 +6,7 @@
 #ifndef BGPD_RIB_GLUE_H
 #define BGPD_RIB_GLUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,5 +17,11 @@ void rib_glue_refresh(struct peer *p, const uint8_t *msg, size_t len);
 void rib_glue_established(struct peer *p, int slot);
 void rib_glue_down(struct peer *p);
 void rib_glue_peer_gone(struct peer *p);
+/* Reload: a peer's import/export policy changed (soft refresh, no reset);
+ * global changes (networks to announce/withdraw). */
+void rib_glue_policy_changed(struct peer *p, bool in, bool out);
+struct bgpd;
+struct config_diff;
+void rib_glue_config_changed(struct bgpd *d, const struct config_diff *diff);
 
 #endif /* BGPD_RIB_GLUE_H */
