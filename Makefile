@@ -26,7 +26,7 @@ endif
 CFLAGS  += $(CFLAGS_BASE) $(OPT) -MMD -MP
 LDFLAGS += $(LDSAN)
 
-LIBS_SYS := -levent_core -lcrypto -lyaml -ljansson -lnftables -lm
+LIBS_SYS := -levent_core -lcrypto -lyaml -ljansson -lnftables -lcap -lm
 
 MAINS := tcp/tcpcat.c bgpd/main.c cli/bgpcli.c
 

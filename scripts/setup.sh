@@ -4,7 +4,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential pkg-config
-libevent-dev libyaml-dev libssl-dev libcmocka-dev libjansson-dev libnftables-dev
+libevent-dev libyaml-dev libssl-dev libcmocka-dev libjansson-dev libnftables-dev libcap-dev
 nftables iproute2 ethtool iputils-ping socat tcpdump hping3 python3 bird2 bgpdump
 clang libclang-rt-dev systemd"
 missing=""
