@@ -104,14 +104,34 @@ check:
 bench-tcp: all
 	@BUILD=$(BUILD) tests/bench/tcp.sh
 
+SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
-	install -m 0755 $(BUILD)/tcpcat $(DESTDIR)$(PREFIX)/bin/tcpcat
-	if [ -f $(BUILD)/bgpcli ]; then install -m 0755 $(BUILD)/bgpcli $(DESTDIR)$(PREFIX)/bin/bgpcli; fi
-	if [ -f $(BUILD)/bgpd ]; then install -m 0755 $(BUILD)/bgpd $(DESTDIR)$(PREFIX)/sbin/bgpd; fi
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/bgpd
+	install -m 0755 $(BUILD)/tcpcat $(DESTDIR)$(BINDIR)/tcpcat
+	if [ -f $(BUILD)/bgpcli ]; then install -m 0755 $(BUILD)/bgpcli $(DESTDIR)$(BINDIR)/bgpcli; fi
+	install -m 0755 $(BUILD)/bgpd $(DESTDIR)$(SBINDIR)/bgpd
+	install -m 0644 doc/bgpd.8 $(DESTDIR)$(MANDIR)/man8/bgpd.8
+	if [ -f doc/bgpcli.8 ]; then install -m 0644 doc/bgpcli.8 $(DESTDIR)$(MANDIR)/man8/bgpcli.8; fi
+	install -m 0644 doc/bgpd.yaml.5 $(DESTDIR)$(MANDIR)/man5/bgpd.yaml.5
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		systemd/bgpd.service.in >$(DESTDIR)$(UNITDIR)/bgpd.service
+	install -m 0644 systemd/bgpd.sysusers $(DESTDIR)$(SYSUSERSDIR)/bgpd.conf
+	install -m 0640 etc/bgpd.yaml.example $(DESTDIR)$(SYSCONFDIR)/bgpd/bgpd.yaml.example
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/tcpcat $(DESTDIR)$(PREFIX)/bin/bgpcli $(DESTDIR)$(PREFIX)/sbin/bgpd
+	rm -f $(DESTDIR)$(BINDIR)/tcpcat $(DESTDIR)$(BINDIR)/bgpcli $(DESTDIR)$(SBINDIR)/bgpd \
+		$(DESTDIR)$(MANDIR)/man8/bgpd.8 $(DESTDIR)$(MANDIR)/man8/bgpcli.8 \
+		$(DESTDIR)$(MANDIR)/man5/bgpd.yaml.5 $(DESTDIR)$(UNITDIR)/bgpd.service \
+		$(DESTDIR)$(SYSUSERSDIR)/bgpd.conf $(DESTDIR)$(SYSCONFDIR)/bgpd/bgpd.yaml.example
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/bgpd 2>/dev/null
 
 clean:
 	rm -rf build build-san
