@@ -610,6 +610,8 @@ static int open_sock(struct raw_link *r, int af, const struct tcp_link_raw_opts 
 	}
 	int rcv = o->rcvbuf ? o->rcvbuf : TCP_LINK_RAW_RCVBUF_DEFAULT;
 	set_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, rcv);
+	/* The same for sending: a sendmmsg() burst waits in the socket's budget
+	 * until the device queue takes it; too small and it fails with EAGAIN. */
 	set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, rcv);
 	if (af == AF_INET) {
 		if (setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, sizeof(on)) < 0) {

@@ -30,7 +30,7 @@ sha_a=$(sha256sum <"$T/a.bin" | cut -d' ' -f1)
 sha_b=$(sha256sum <"$T/b.bin" | cut -d' ' -f1)
 
 # Every RST that crosses tcpcat's link, whoever sent it.
-lab_bg a capture tcpdump -n -i va -U -w "$T/rst.pcap" \
+lab_bg a capture tcpdump --immediate-mode -n -i va -U -w "$T/rst.pcap" \
 	'(ip and tcp[tcpflags] & tcp-rst != 0) or (ip6 and ip6[6] == 6 and ip6[53] & 4 != 0)'
 lab_wait 5 "tcpdump running" test -s "$(lab_log capture)"
 
