@@ -88,21 +88,21 @@ $(BUILD)/tests/%: $(call obj,tests/tools/%.c) $(ALL_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SYS)
 
 unit: $(UNIT_BINS)
-	@BUILD=$(BUILD) tests/unit/run $(UNIT_BINS)
+	@BUILD=$(BUILD) bash tests/unit/run $(UNIT_BINS)
 
 lab: all
-	@BUILD=$(BUILD) tests/lab/run
+	@BUILD=$(BUILD) bash tests/lab/run
 
 test: unit lab
 
 demo: all
-	@BUILD=$(BUILD) tests/lab/demo_tcpcat.sh
+	@BUILD=$(BUILD) bash tests/lab/demo_tcpcat.sh
 
 check:
 	$(MAKE) BUILD=build-san SAN=1 test
 
 bench-tcp: all
-	@BUILD=$(BUILD) tests/bench/tcp.sh
+	@BUILD=$(BUILD) bash tests/bench/tcp.sh
 
 SBINDIR    ?= $(PREFIX)/sbin
 BINDIR     ?= $(PREFIX)/bin
