@@ -1,9 +1,16 @@
 /* tests/unit/tcp_sim.c — see tcp_sim.h. */
 #include "tests/unit/tcp_sim.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
+
+#include "tcp/internal.h"
+#include "tcp/md5.h"
 
 static const uint8_t secret_a[32] = "sim-secret-side-a-0123456789abcd";
 static const uint8_t secret_b[32] = "sim-secret-side-b-0123456789abcd";
@@ -204,7 +211,17 @@ size_t seg_make(uint8_t *buf, size_t cap, const struct seg_spec *sp)
 	o.tsecr = sp->tsecr;
 	o.data[0] = sp->data;
 	o.dlen[0] = sp->len;
-	return tcp_build(buf, cap, &o, NULL);
+	o.sack_perm = sp->sack_perm;
+	o.nsack = sp->nsack;
+	memcpy(o.sack, sp->sack, sizeof(o.sack));
+	if (!sp->md5_key)
+		return tcp_build(buf, cap, &o, NULL);
+	uint16_t off = 0;
+	o.md5 = true;
+	size_t n = tcp_build(buf, cap, &o, &off);
+	if (n)
+		tcp_md5_sign(buf, n, off, sp->md5_key, sp->md5_keylen);
+	return n;
 }
 
 void ep_set(struct tcp_endpoint *ep, const char *ip, uint16_t port)
@@ -212,4 +229,172 @@ void ep_set(struct tcp_endpoint *ep, const char *ip, uint16_t port)
 	memset(ep, 0, sizeof(*ep));
 	tcp_ip_parse(ip, &ep->ip);
 	ep->port = port;
+}
+
+/* ---- Crafted-segment helpers ---- */
+
+void evlog_cb(struct tcp_conn *c, unsigned ev, void *arg)
+{
+	struct evlog *e = arg;
+	e->mask |= ev;
+	e->calls++;
+	e->n_connected += !!(ev & TCP_EV_CONNECTED);
+	e->n_readable += !!(ev & TCP_EV_READABLE);
+	e->n_eof += !!(ev & TCP_EV_EOF);
+	e->n_writable += !!(ev & TCP_EV_WRITABLE);
+	e->n_fin_acked += !!(ev & TCP_EV_FIN_ACKED);
+	if (ev & TCP_EV_CLOSED) {
+		e->n_closed++;
+		e->err = tcp_conn_error(c);
+		e->state_at_closed = tcp_conn_state(c);
+	}
+}
+
+void peer_init(struct peer *p, struct cap *c, int af)
+{
+	memset(p, 0, sizeof(*p));
+	p->cap = c;
+	ep_set(&p->us, af == 6 ? "2001:db8::1" : "192.0.2.1", 179);
+	ep_set(&p->them, af == 6 ? "2001:db8::2" : "192.0.2.2", 40000);
+	p->wnd = 65535;
+	p->ttl = 64;
+	p->mss = 1460;
+	p->wscale = -1;
+	p->tsval = 1000;
+}
+
+void peer_raw(struct peer *p, uint32_t seq, uint32_t ack, uint8_t flags, const void *data,
+	      uint32_t len)
+{
+	static uint8_t buf[70000];
+	struct seg_spec sp;
+	seg_spec_init(&sp, &p->them, &p->us);
+	sp.seq = seq;
+	sp.ack = (flags & TH_ACK) ? ack : 0;
+	sp.flags = flags;
+	sp.wnd = p->wnd;
+	sp.ttl = p->ttl;
+	if (flags & TH_SYN) {
+		sp.mss = p->mss;
+		sp.wscale = p->wscale;
+		sp.sack_perm = p->sack_perm;
+	}
+	if (p->ts) {
+		sp.ts = true;
+		sp.tsval = p->tsval++;
+		sp.tsecr = (flags & TH_ACK) ? p->tsecr : 0;
+	}
+	sp.data = data;
+	sp.len = len;
+	sp.md5_key = p->md5_key;
+	sp.md5_keylen = p->md5_keylen;
+	size_t n = seg_make(buf, sizeof(buf), &sp);
+	assert_true(n > 0);
+	cap_input(p->cap, buf, n);
+}
+
+void peer_send(struct peer *p, uint8_t flags, const void *data, uint32_t len)
+{
+	peer_raw(p, p->seq, p->ack, flags, data, len);
+	p->seq += len + !!(flags & TH_SYN) + !!(flags & TH_FIN);
+}
+
+void peer_sync(struct peer *p, bool take_ack)
+{
+	struct tcp_seg seg;
+	if (!cap_seg(p->cap, -1, &seg))
+		return;
+	if (seg.opt.has_ts)
+		p->tsecr = seg.opt.tsval;
+	if (take_ack)
+		p->ack = seg.seq + tcp_seg_seqlen(&seg);
+}
+
+struct tcp_conn *peer_active_open(struct peer *p, uint32_t irs, uint64_t rtt)
+{
+	struct cap *c = p->cap;
+	int err = 0;
+	unsigned n0 = c->n;
+	p->conn = tcp_connect(c->st, &p->us, &p->them, p->opts, evlog_cb, &p->ev, c->now, &err);
+	assert_non_null(p->conn);
+	assert_int_equal(c->n, n0 + 1);
+	struct tcp_seg seg;
+	assert_true(cap_seg(c, -1, &seg));
+	assert_int_equal(seg.flags, TH_SYN);
+	p->iss = seg.seq;
+	p->ack = seg.seq + 1;
+	if (seg.opt.has_ts)
+		p->tsecr = seg.opt.tsval;
+	cap_advance(c, rtt);
+	p->irs = irs;
+	p->seq = irs;
+	peer_send(p, TH_SYN | TH_ACK, NULL, 0);
+	assert_int_equal(tcp_conn_state(p->conn), TCP_ESTABLISHED);
+	assert_true(p->ev.mask & TCP_EV_CONNECTED);
+	peer_sync(p, false);
+	return p->conn;
+}
+
+struct tcp_conn *peer_passive_open(struct peer *p, uint32_t irs, uint64_t rtt)
+{
+	struct cap *c = p->cap;
+	int err = 0;
+	if (!p->lst) {
+		p->lst = tcp_listen(c->st, &p->us, 8, p->opts, NULL, NULL, &err);
+		assert_non_null(p->lst);
+	}
+	unsigned n0 = c->n;
+	p->irs = irs;
+	p->seq = irs;
+	p->ack = 0;
+	peer_send(p, TH_SYN, NULL, 0);
+	assert_int_equal(c->n, n0 + 1);
+	struct tcp_seg seg;
+	assert_true(cap_seg(c, -1, &seg));
+	assert_int_equal(seg.flags, TH_SYN | TH_ACK);
+	assert_int_equal(seg.ack, irs + 1);
+	p->iss = seg.seq;
+	p->ack = seg.seq + 1;
+	if (seg.opt.has_ts)
+		p->tsecr = seg.opt.tsval;
+	cap_advance(c, rtt);
+	peer_send(p, TH_ACK, NULL, 0);
+	p->conn = tcp_accept(p->lst);
+	assert_non_null(p->conn);
+	tcp_conn_set_cb(p->conn, evlog_cb, &p->ev);
+	assert_int_equal(tcp_conn_state(p->conn), TCP_ESTABLISHED);
+	return p->conn;
+}
+
+uint64_t cap_time_for_isn(struct cap *c, const struct tcp_endpoint *local,
+			  const struct tcp_endpoint *remote, uint32_t want, uint64_t not_before)
+{
+	uint32_t h = (uint32_t)tcp_tuple_hash(c->st->key_isn, local, remote, 0);
+	uint64_t t = (uint64_t)(uint32_t)(want - h) * 4;
+	while (t < not_before)
+		t += (uint64_t)1 << 34;    /* now/4 wraps every 2^34 µs */
+	assert_int_equal(tcp_isn(c->st->key_isn, local, remote, t), want);
+	return t;
+}
+
+unsigned cap_count(struct cap *c, unsigned from, uint8_t flags, uint8_t without)
+{
+	unsigned n = 0;
+	for (unsigned i = from; i < c->n; i++) {
+		struct tcp_seg seg;
+		if (cap_seg(c, (int)i, &seg) && (seg.flags & flags) == flags && !(seg.flags & without))
+			n++;
+	}
+	return n;
+}
+
+uint64_t cap_payload(struct cap *c, unsigned from)
+{
+	uint64_t n = 0;
+	for (unsigned i = from; i < c->n; i++) {
+		struct tcp_seg seg;
+		if (cap_seg(c, (int)i, &seg))
+			n += seg.len;
+	}
+	return n;
 }
