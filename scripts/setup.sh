@@ -6,7 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential pkg-config
 libevent-dev libyaml-dev libssl-dev libcmocka-dev libjansson-dev libnftables-dev libcap-dev
 nftables iproute2 ethtool iputils-ping socat tcpdump hping3 python3 bird2 bgpdump
-clang libclang-rt-dev systemd"
+clang libclang-rt-dev systemd jq python3-scapy"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
