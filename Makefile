@@ -134,6 +134,9 @@ uninstall:
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/bgpd 2>/dev/null
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
+
+# Fuzzers (libFuzzer, clang): targets fuzz / fuzz-short come from this fragment.
+-include tests/fuzz/fuzz.mk
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

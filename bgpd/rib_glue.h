@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct peer;
 
 void rib_glue_update(struct peer *p, int slot, const uint8_t *msg, size_t len);
@@ -23,5 +25,17 @@ void rib_glue_policy_changed(struct peer *p, bool in, bool out);
 struct bgpd;
 struct config_diff;
 void rib_glue_config_changed(struct bgpd *d, const struct config_diff *diff);
+
+/* Control commands the routing side answers (bgpd/daemon_ctl.c registers them;
+ * arguments and results as doc/control.md defines; returns 0 or CONTROL_ERR_*). */
+
+int rib_glue_ctl_routes(struct bgpd *d, const json_t *args, json_t **result, char *err,
+                        size_t errlen);
+int rib_glue_ctl_announce(struct bgpd *d, const json_t *args, json_t **result, char *err,
+                          size_t errlen);
+int rib_glue_ctl_withdraw(struct bgpd *d, const json_t *args, json_t **result, char *err,
+                          size_t errlen);
+/* Add "routes", "rib_memory_bytes" and "attribute_sets" to a show summary result. */
+void rib_glue_ctl_summary(struct bgpd *d, json_t *summary);
 
 #endif /* BGPD_RIB_GLUE_H */
