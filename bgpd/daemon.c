@@ -13,6 +13,7 @@
 
 #include "bgpd/log.h"
 #include "bgpd/peer.h"
+#include "bgpd/rib_glue.h"
 #include "bgpd/session.h"
 #include "tcp/link_raw.h"
 
@@ -129,6 +130,8 @@ int bgpd_start(struct bgpd *d, struct bgpd_config *cfg, char *err, size_t errlen
 		tcp_link_close(link);
 		return -1;
 	}
+	if (rib_glue_init(d, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < cfg->n_neighbors; i++) {
 		if (add_peer(d, &cfg->neighbors[i]) < 0) {
 			snprintf(err, errlen, "out of memory creating neighbors");
@@ -169,6 +172,7 @@ void bgpd_free(struct bgpd *d)
 	free(d->peers);
 	d->peers = NULL;
 	d->n_peers = 0;
+	rib_glue_free(d);
 	for (unsigned i = 0; i < d->n_listeners; i++)
 		tcpev_listener_close(d->tcp, d->listeners[i]);
 	d->n_listeners = 0;

@@ -22,6 +22,7 @@ struct event;
 struct control;
 struct peer;
 struct session_priv;
+struct rib_glue;
 
 #define BGPD_MAX_LISTENERS 16
 
@@ -40,6 +41,7 @@ struct bgpd {
 	uint64_t seed;                  /* for FSM jitter */
 	char shutdown_msg[256];
 	struct session_priv *sessions;  /* every session, lingering ones too */
+	struct rib_glue *rg;            /* the routing tables (bgpd/rib_glue.c) */
 };
 
 static inline uint64_t bgpd_now_ms(void) { return tcpev_now() / 1000u; }

@@ -113,6 +113,8 @@ void peer_free(struct peer *p)
 			session_abort(p->sess[i]);
 	if (p->timer)
 		event_free(p->timer);
+	if (p->restart_timer)
+		event_free(p->restart_timer);
 	rib_glue_peer_gone(p);
 	tcp_md5_keys_free(p->md5);
 	free(p);
@@ -158,7 +160,7 @@ void peer_open_policy(const struct peer *p, struct bgp_open_policy *pol)
 /* RFC 4271 §4.2 with RFC 5492 capabilities. Graceful Restart is not
  * advertised: we keep no forwarding state across restarts, and do not retain a
  * restarting peer's routes, so saying anything else would not be honest. */
-static int build_open(const struct peer *p, uint8_t *buf, size_t cap)
+void peer_local_open(const struct peer *p, struct bgp_open *out)
 {
 	const struct bgpd_config *cfg = p->d->cfg;
 	struct bgp_open o;
@@ -174,6 +176,13 @@ static int build_open(const struct peer *p, uint8_t *buf, size_t cap)
 	o.caps.route_refresh = true;    /* RFC 2918 */
 	o.caps.enhanced_rr = true;      /* RFC 7313 */
 	o.caps.ext_msg = true;          /* RFC 8654 */
+	*out = o;
+}
+
+static int build_open(const struct peer *p, uint8_t *buf, size_t cap)
+{
+	struct bgp_open o;
+	peer_local_open(p, &o);
 	return bgp_open_encode(&o, buf, cap);
 }
 
@@ -295,6 +304,34 @@ void peer_start(struct peer *p)
 	}
 	p->admin_down = false;
 	peer_event(p, 0, p->nb->s.passive ? FSM_EV_MANUAL_START_PASSIVE : FSM_EV_MANUAL_START, NULL);
+}
+
+static void restart_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct peer *p = arg;
+	if (!p->admin_down || p->d->shutting_down)
+		return;
+	log_peer(LOG_NOTICE, p->name, "restarting after the maximum-prefix stop");
+	peer_start(p);
+}
+
+void peer_stop_max_prefix(struct peer *p, uint16_t afi, uint8_t safi, uint32_t limit,
+                          uint32_t restart_s)
+{
+	struct bgp_err e;
+	fsm_cease_max_prefix(&e, afi, safi, limit);
+	snprintf(p->last_error, sizeof(p->last_error),
+	         "sent Cease/Maximum Number of Prefixes Reached (limit %u)", limit);
+	peer_event(p, 0, FSM_EV_MANUAL_STOP, &(struct fsm_ev_data){ .err = &e });
+	p->admin_down = true;
+	if (!restart_s)
+		return;
+	if (!p->restart_timer)
+		p->restart_timer = evtimer_new(p->d->base, restart_cb, p);
+	if (p->restart_timer) {
+		struct timeval tv = { (time_t)restart_s, 0 };
+		evtimer_add(p->restart_timer, &tv);
+	}
 }
 
 void peer_stop(struct peer *p, uint8_t subcode, const char *message)

@@ -19,6 +19,8 @@
 struct bgpd;
 struct session;
 struct event;
+struct rg_peer;
+struct bgp_open;
 
 #define PEER_MSG_TYPES 6        /* index = BGP message type 1..5; 0 unused */
 
@@ -43,12 +45,21 @@ struct peer {
 	uint32_t flaps;
 	uint64_t prefixes_received, prefixes_advertised;
 	struct log_ratelimit rl;
+	struct rg_peer *rg;                     /* routing side (bgpd/rib_glue.c) */
+	struct event *restart_timer;            /* max-prefix restart */
 };
 
 struct peer *peer_new(struct bgpd *d, const struct config_neighbor *nb);
 void peer_free(struct peer *p);
 /* ManualStart, unless configured down. */
 void peer_start(struct peer *p);
+/* The OPEN we send (what we advertise). */
+void peer_local_open(const struct peer *p, struct bgp_open *o);
+/* Too many prefixes: Cease / Maximum Number of Prefixes Reached (RFC 4486 §4)
+ * and down; started again after restart_s seconds, or by `neighbor enable` when
+ * 0. */
+void peer_stop_max_prefix(struct peer *p, uint16_t afi, uint8_t safi, uint32_t limit,
+                          uint32_t restart_s);
 /* ManualStop with Cease/Administrative Shutdown and an RFC 9003 message. */
 void peer_stop(struct peer *p, uint8_t subcode, const char *message);
 /* An FSM event for the connection in slot. */

@@ -3,6 +3,9 @@
 
 #include "bgpd/peer.h"
 
+int rib_glue_init(struct bgpd *d, char *err, size_t errlen) { return 0; }
+void rib_glue_free(struct bgpd *d) {}
+void rib_glue_writable(struct peer *p, int slot) {}
 void rib_glue_update(struct peer *p, int slot, const uint8_t *msg, size_t len) {}
 void rib_glue_refresh(struct peer *p, const uint8_t *msg, size_t len) {}
 void rib_glue_established(struct peer *p, int slot) {}

@@ -14,6 +14,12 @@
 
 struct peer;
 
+struct bgpd;
+/* The daemon's routing tables, and our configured networks in them. */
+int rib_glue_init(struct bgpd *d, char *err, size_t errlen);
+void rib_glue_free(struct bgpd *d);
+/* The session in slot has sent everything queued: more UPDATEs may go. */
+void rib_glue_writable(struct peer *p, int slot);
 void rib_glue_update(struct peer *p, int slot, const uint8_t *msg, size_t len);
 void rib_glue_refresh(struct peer *p, const uint8_t *msg, size_t len);
 void rib_glue_established(struct peer *p, int slot);

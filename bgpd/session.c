@@ -28,6 +28,7 @@
 #include "bgpd/log.h"
 #include "bgpd/msg.h"
 #include "bgpd/peer.h"
+#include "bgpd/rib_glue.h"
 #include "tcp/tcpev.h"
 
 #define SESSION_LINGER_S 5
@@ -166,8 +167,12 @@ static void on_tcp(struct tcp_conn *c, unsigned ev, void *arg)
 		process(s);
 	if (s->dead || sp->closing)
 		return;
-	if (ev & TCP_EV_WRITABLE)
+	if (ev & TCP_EV_WRITABLE) {
 		flush_outq(s);
+		/* Everything queued is with TCP: routes waiting may follow. */
+		if (s->outq_len == 0 && s->p)
+			rib_glue_writable(s->p, s->slot);
+	}
 	if (ev & TCP_EV_CLOSED) {
 		enum tcp_error e = tcp_conn_error(c);
 		fail(s, e == TCP_ERR_NONE ? "closed" : tcp_error_str(e));

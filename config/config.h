@@ -105,6 +105,7 @@ enum config_peer_field {
 	CONFIG_PF_SHUTDOWN,
 	CONFIG_PF_SHUTDOWN_MESSAGE,
 	CONFIG_PF_TRACE,
+	CONFIG_PF_ADVERTISEMENT_INTERVAL,
 	CONFIG_PF_COUNT
 };
 #define CONFIG_PF_BIT(f) ((uint32_t)1 << (f))
@@ -130,6 +131,7 @@ struct config_peer {
 	uint16_t hold_time;             /* 0 or 3..65535 */
 	uint16_t keepalive;             /* effective: hold_time / 3 unless set */
 	uint16_t connect_retry, idle_hold, idle_hold_max, delay_open;
+	uint16_t advertisement_interval;        /* MRAI seconds, RFC 4271 §9.2.1.1; 0 = off */
 	bool passive, next_hop_self, rr_client, shutdown;
 	uint8_t ttl_security;           /* GTSM (RFC 5082) hop count; 0 = off */
 	uint8_t multihop;               /* outgoing TTL for eBGP multihop; 0 = off */

@@ -34,6 +34,7 @@ static const enum config_change field_class[CONFIG_PF_COUNT] = {
 	[CONFIG_PF_SHUTDOWN] = CONFIG_CHANGE_RESET,     /* stop, or start, the session */
 	[CONFIG_PF_SHUTDOWN_MESSAGE] = CONFIG_CHANGE_LIVE,
 	[CONFIG_PF_TRACE] = CONFIG_CHANGE_LIVE,
+	[CONFIG_PF_ADVERTISEMENT_INTERVAL] = CONFIG_CHANGE_LIVE,  /* read at each batch */
 };
 
 enum config_change config_field_change_class(enum config_peer_field f)

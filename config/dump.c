@@ -185,6 +185,9 @@ static void put_field(struct out *o, const char *ind, const struct config_peer *
 	case CONFIG_PF_HOLD_TIME: put(o, "%s%s: %u\n", ind, name, s->hold_time); return;
 	case CONFIG_PF_KEEPALIVE: put(o, "%s%s: %u\n", ind, name, s->keepalive); return;
 	case CONFIG_PF_CONNECT_RETRY: put(o, "%s%s: %u\n", ind, name, s->connect_retry); return;
+	case CONFIG_PF_ADVERTISEMENT_INTERVAL:
+		put(o, "%s%s: %u\n", ind, name, s->advertisement_interval);
+		return;
 	case CONFIG_PF_IDLE_HOLD: put(o, "%s%s: %u\n", ind, name, s->idle_hold); return;
 	case CONFIG_PF_IDLE_HOLD_MAX: put(o, "%s%s: %u\n", ind, name, s->idle_hold_max); return;
 	case CONFIG_PF_DELAY_OPEN: put(o, "%s%s: %u\n", ind, name, s->delay_open); return;

@@ -30,6 +30,7 @@ static const char *const peer_keys[CONFIG_PF_COUNT] = {
 	[CONFIG_PF_HOLD_TIME] = "hold-time",
 	[CONFIG_PF_KEEPALIVE] = "keepalive",
 	[CONFIG_PF_CONNECT_RETRY] = "connect-retry",
+	[CONFIG_PF_ADVERTISEMENT_INTERVAL] = "advertisement-interval",
 	[CONFIG_PF_IDLE_HOLD] = "idle-hold",
 	[CONFIG_PF_IDLE_HOLD_MAX] = "idle-hold-max",
 	[CONFIG_PF_DELAY_OPEN] = "delay-open",
@@ -153,6 +154,9 @@ bool peer_read_field(struct walk *w, enum config_peer_field f, const struct ynod
 		break;
 	case CONFIG_PF_CONNECT_RETRY:
 		ok = walk_u16(w, what, n, 1, UINT16_MAX, &p->connect_retry);
+		break;
+	case CONFIG_PF_ADVERTISEMENT_INTERVAL:
+		ok = walk_u16(w, what, n, 0, UINT16_MAX, &p->advertisement_interval);
 		break;
 	case CONFIG_PF_IDLE_HOLD:
 		ok = walk_u16(w, what, n, 1, UINT16_MAX, &p->idle_hold);
@@ -336,6 +340,9 @@ void peer_copy_field(struct config_peer *dst, const struct config_peer *src,
 	case CONFIG_PF_HOLD_TIME: dst->hold_time = src->hold_time; break;
 	case CONFIG_PF_KEEPALIVE: dst->keepalive = src->keepalive; break;
 	case CONFIG_PF_CONNECT_RETRY: dst->connect_retry = src->connect_retry; break;
+	case CONFIG_PF_ADVERTISEMENT_INTERVAL:
+		dst->advertisement_interval = src->advertisement_interval;
+		break;
 	case CONFIG_PF_IDLE_HOLD: dst->idle_hold = src->idle_hold; break;
 	case CONFIG_PF_IDLE_HOLD_MAX: dst->idle_hold_max = src->idle_hold_max; break;
 	case CONFIG_PF_DELAY_OPEN: dst->delay_open = src->delay_open; break;
@@ -386,6 +393,8 @@ bool peer_field_equal(const struct config_peer *a, const struct config_peer *b,
 	case CONFIG_PF_HOLD_TIME: return a->hold_time == b->hold_time;
 	case CONFIG_PF_KEEPALIVE: return a->keepalive == b->keepalive;
 	case CONFIG_PF_CONNECT_RETRY: return a->connect_retry == b->connect_retry;
+	case CONFIG_PF_ADVERTISEMENT_INTERVAL:
+		return a->advertisement_interval == b->advertisement_interval;
 	case CONFIG_PF_IDLE_HOLD: return a->idle_hold == b->idle_hold;
 	case CONFIG_PF_IDLE_HOLD_MAX: return a->idle_hold_max == b->idle_hold_max;
 	case CONFIG_PF_DELAY_OPEN: return a->delay_open == b->delay_open;

@@ -77,8 +77,9 @@ bird_established() {
 }
 
 ours_established() {
-	if [ -x "$BGPCLI" ]; then
-		"$BGPCLI" -s "$T/bgpd.sock" -j show neighbors 2>/dev/null |
+	local out
+	if [ -x "$BGPCLI" ] && out=$("$BGPCLI" -s "$T/bgpd.sock" -j show neighbors 2>/dev/null); then
+		echo "$out" |
 			python3 -c 'import json,sys; n=json.load(sys.stdin)["neighbors"][0]; sys.exit(0 if n["state"]=="Established" else 1)'
 	else
 		[ "$(grep -c "session established" "$(lab_log bgpd)")" -gt "${1:-0}" ] &&
@@ -123,8 +124,8 @@ start
 sleep 8
 bird_established && lab_fail "wrong password: BIRD reached Established"
 grep -q "session established" "$(lab_log bgpd)" && lab_fail "wrong password: bgpd reached Established"
-if [ -x "$BGPCLI" ]; then
-	"$BGPCLI" -s "$T/bgpd.sock" -j show tcp | grep -q "md5-bad-digest" ||
+if [ -x "$BGPCLI" ] && tcpj=$("$BGPCLI" -s "$T/bgpd.sock" -j show tcp 2>/dev/null); then
+	echo "$tcpj" | grep -q "md5-bad-digest" ||
 		lab_fail "wrong password: no md5-bad-digest drop counted"
 fi
 stop

@@ -212,6 +212,16 @@ static void test_classes_of_single_fields(void **state)
 	expect(&p, "10.0.0.4", CONFIG_CHANGE_LIVE);
 	pair_free(&p);
 
+	/* MRAI is read at each batch of UPDATEs: live. */
+	diff_of(&p, BASE, GLOBAL NETS POLS GROUPS "neighbors:\n" NB2 NB3
+		"  - {address: 10.0.0.4, remote-as: 65004, export: out, advertisement-interval: 5}\n");
+	expect(&p, "10.0.0.4", CONFIG_CHANGE_LIVE);
+	assert_int_equal(find(&p, "10.0.0.4")->fields,
+			 CONFIG_PF_BIT(CONFIG_PF_ADVERTISEMENT_INTERVAL));
+	assert_int_equal(find(&p, "10.0.0.4")->new_nb->s.advertisement_interval, 5);
+	assert_int_equal(find(&p, "10.0.0.4")->old_nb->s.advertisement_interval, 0);
+	pair_free(&p);
+
 	diff_of(&p, BASE, GLOBAL NETS POLS GROUPS "neighbors:\n" NB2 NB3
 		"  - {address: 10.0.0.4, remote-as: 65004, export: out, shutdown: true}\n");
 	expect(&p, "10.0.0.4", CONFIG_CHANGE_RESET);
