@@ -142,8 +142,11 @@ static void reset_by_peer(struct tcp_conn *c)
 
 static bool is_dupack(const struct tcp_conn *c, const struct tcp_seg *seg)
 {
-	/* RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": (a)-(e). */
-	return c->snd_max != c->snd_una && seg->len == 0 &&
+	/* RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": (a)-(e). A zero window is not
+	 * one: the peer refuses data for lack of buffer (the answer to each
+	 * zero-window probe, RFC 9293 §3.8.6.1), which is no sign of loss, and
+	 * a fast retransmit would send into the closed window. */
+	return c->snd_max != c->snd_una && seg->len == 0 && seg->wnd != 0 &&
 	       !(seg->flags & (TH_SYN | TH_FIN)) && seg->ack == c->snd_una &&
 	       ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd;
 }
@@ -153,7 +156,22 @@ static bool fin_acked(const struct tcp_conn *c)
 	return c->fin_sent && c->snd.len == 0 && c->snd_una == c->snd_buf_seq + 1;
 }
 
-static void new_ack(struct tcp_conn *c, uint32_t ack)
+/* The RTT a timestamp echo measures (RFC 7323 §4.1), or 0 when there is none
+ * or it is not believable (an echo of a value we never sent). The timestamp
+ * clock ticks in milliseconds; a shorter RTT counts as one tick, the clock
+ * granularity G of RFC 6298 §4. */
+static tcp_time_t ts_rtt(const struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	if (!c->ts_ok || !seg->opt.has_ts || !seg->opt.tsecr)
+		return 0;
+	uint32_t ticks = conn_ts_now(c) - seg->opt.tsecr;
+	tcp_time_t r = (tcp_time_t)ticks * TCP_TS_HZ_DIV;
+	if (r > c->stack->cfg.rto_max)
+		return 0;
+	return r ? r : TCP_TS_HZ_DIV;
+}
+
+static void new_ack(struct tcp_conn *c, uint32_t ack, const struct tcp_seg *seg)
 {
 	uint32_t acked = ack - c->snd_una;
 	uint32_t data_end = c->snd_buf_seq + c->snd.len;
@@ -170,17 +188,24 @@ static void new_ack(struct tcp_conn *c, uint32_t ack)
 	if (c->rtt_timing && seq_gt(ack, c->rtt_seq)) {
 		rtt_sample(c, conn_now(c) - c->rtt_start);
 		c->rtt_timing = false;
+	} else if (c->backoff) {
+		/* After a timeout the timed segment was resent: no sample by
+		 * Karn's rule, but a timestamp echo is unambiguous (RFC 6298 §3)
+		 * and collapses the backed-off RTO at once. */
+		tcp_time_t r = ts_rtt(c, seg);
+		if (r)
+			rtt_sample(c, r);
 	}
 	c->snd_una = ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
 	sack_trim(c);
+	/* A new ACK ends the run of expiries (the retry bound counts afresh), but
+	 * not the backed-off RTO: RFC 6298 §5 "collapses" it only once a new RTT
+	 * measurement is obtained (rtt_sample above, or later), because the ACK of
+	 * a retransmission says nothing of the RTT (Karn, §3). */
 	c->retries = 0;
-	if (c->backoff) {
-		/* RFC 6298 §5: a new ACK ends the backoff; RTO comes from SRTT again. */
-		c->backoff = 0;
-		rtt_sample(c, 0);
-	}
+	c->backoff = 0;
 	c->tlp_out = false;
 	cc_on_ack(c, acked);
 	/* RFC 6298 §5.2/§5.3. */
@@ -197,8 +222,9 @@ static void new_ack(struct tcp_conn *c, uint32_t ack)
 	}
 }
 
-/* RFC 9293 §3.10.7.4 fifth (ACK field), RFC 5961 §5.2. false: dropped. */
-static bool ack_process(struct tcp_conn *c, const struct tcp_seg *seg)
+/* RFC 9293 §3.10.7.4 fifth (ACK field), RFC 5961 §5.2. false: dropped.
+ * syn_wnd: the window field is a SYN's, never scaled (RFC 7323 §2.2). */
+static bool ack_process(struct tcp_conn *c, const struct tcp_seg *seg, bool syn_wnd)
 {
 	uint32_t ack = seg->ack;
 	if (seq_gt(ack, c->snd_max)) {
@@ -222,12 +248,16 @@ static bool ack_process(struct tcp_conn *c, const struct tcp_seg *seg)
 	if (sack_news)
 		sack_detect_lost_rtx(c);
 	if (seq_gt(ack, c->snd_una))
-		new_ack(c, ack);
+		new_ack(c, ack, seg);
 	else if (ack == c->snd_una && (is_dupack(c, seg) || sack_news))
 		cc_on_dupack(c);
-	/* Window update, guarded by SND.WL1/WL2 against old segments. */
-	if (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, ack))) {
-		uint32_t w = (uint32_t)seg->wnd << c->snd_wscale;
+	/* Window update (RFC 9293 §3.10.7.4 fifth): only from an ACK in
+	 * [SND.UNA, SND.NXT] — SND.WND is an offset from SND.UNA, so an older
+	 * ACK's window would be read against the wrong edge — and guarded by
+	 * SND.WL1/WL2 against old segments. */
+	if (seq_geq(ack, c->snd_una) &&
+	    (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, ack)))) {
+		uint32_t w = (uint32_t)seg->wnd << (syn_wnd ? 0 : c->snd_wscale);
 		c->snd_wnd = w;
 		c->snd_wl1 = seg->seq;
 		c->snd_wl2 = ack;
@@ -237,6 +267,10 @@ static bool ack_process(struct tcp_conn *c, const struct tcp_seg *seg)
 			c->persisting = false;
 			c->persist_shift = 0;
 			c->t_persist = 0;
+			/* The window opened without the probe byte being taken
+			 * (ACK = SND.UNA): it was refused, so it goes again first,
+			 * rather than leaving a hole for loss recovery to find. */
+			c->snd_nxt = c->snd_una;
 			conn_timers_update(c);
 		}
 	}
@@ -379,6 +413,24 @@ static void sync_input(struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	struct tcp_stack *s = c->stack;
 	uint8_t f = seg->flags;
+	struct tcp_seg trimmed;
+	bool syn_wnd = false;
+
+	/* Simultaneous open (RFC 9293 §3.5 figure 8, line 6): in SYN-RECEIVED
+	 * reached from SYN-SENT, the peer's SYN,ACK answers our SYN. Its SYN is
+	 * the one already taken (SEG.SEQ = IRS), left of the window: trim it off
+	 * as §3.10.7.4 says ("trimming off any portions that lie outside the
+	 * window (including SYN and FIN)") and go on with the ACK, rather than
+	 * drop the segment and wait for a retransmission. */
+	if (c->state == TCP_SYN_RECEIVED && c->queue == Q_NONE && (f & TH_SYN) && (f & TH_ACK) &&
+	    seg->seq == c->irs) {
+		trimmed = *seg;
+		trimmed.seq++;
+		trimmed.flags &= (uint8_t)~TH_SYN;
+		seg = &trimmed;
+		f = seg->flags;
+		syn_wnd = true;         /* RFC 7323 §2.2: a SYN's window is not scaled */
+	}
 
 	if (c->state == TCP_TIME_WAIT && c->released && (f & TH_SYN) && !(f & (TH_ACK | TH_RST)) &&
 	    time_wait_reopen(c, seg)) {
@@ -415,6 +467,15 @@ static void sync_input(struct tcp_conn *c, const struct tcp_seg *seg)
 		} else {
 			if (f & TH_RST) {
 				conn_drop(c, TCP_DROP_RST_OOW);
+				return;
+			}
+			if (f & TH_SYN) {
+				/* RFC 5961 §4.2: a SYN in a synchronized state gets a
+				 * challenge ACK "irrespective of the sequence number",
+				 * under the same per-connection limit (§7) — an
+				 * unthrottled ACK would let spoofed SYNs flood the peer. */
+				conn_drop(c, TCP_DROP_SYN_CHALLENGE);
+				send_challenge_ack(c);
 				return;
 			}
 			conn_drop(c, TCP_DROP_OUT_OF_WINDOW);
@@ -474,7 +535,7 @@ static void sync_input(struct tcp_conn *c, const struct tcp_seg *seg)
 			conn_close_with(c, TCP_ERR_NOMEM);
 			return;
 		}
-		c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
+		c->snd_wnd = (uint32_t)seg->wnd << (syn_wnd ? 0 : c->snd_wscale);
 		c->max_snd_wnd = c->snd_wnd;
 		c->snd_wl1 = seg->seq;
 		c->snd_wl2 = seg->ack;
@@ -491,7 +552,7 @@ static void sync_input(struct tcp_conn *c, const struct tcp_seg *seg)
 		c->ts_recent_age = conn_now(c);
 	}
 	bool fin_was_acked = fin_acked(c);
-	if (!ack_process(c, seg))
+	if (!ack_process(c, seg, syn_wnd))
 		return;
 	if (!fin_was_acked && fin_acked(c))
 		conn_event(c, TCP_EV_FIN_ACKED);

@@ -4,10 +4,12 @@
  *
  * A SYN that fits creates a half-open child in SYN-RECEIVED. When the SYN queue
  * is full the listener answers statelessly with a cookie ISN that encodes the
- * peer's MSS (3 bits) and a 64-second time slot (5 bits) under a keyed hash of
- * the 4-tuple and the peer's ISN; the completing ACK rebuilds the connection
- * from it. If the SYN carried timestamps, our TSval's low 4 bits carry the
- * peer's window scale, so cookie connections keep scaling and timestamps.
+ * peer's MSS (3 bits) and a 64-second time slot (the counter's low 5 bits)
+ * under a keyed hash of the 4-tuple, the peer's ISN and the whole slot counter;
+ * the completing ACK rebuilds the connection from it. If the SYN carried
+ * timestamps, our TSval's low 5 bits carry the peer's window scale and SACK-
+ * permitted, so cookie connections keep scaling, SACK and timestamps; without
+ * them the SYN,ACK offers neither scaling nor SACK, which it could not recall.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,10 +19,16 @@
 #include "tcp/md5.h"
 
 #define COOKIE_SLOT        TCP_SEC(64)
+#define COOKIE_SLOT_SHIFT  27           /* ISN bits 27-31: the slot counter's low bits */
+#define COOKIE_SLOT_MASK   0x1fu
+#define COOKIE_MSS_SHIFT   24           /* ISN bits 24-26: the MSS class */
+#define COOKIE_MSS_MASK    0x7u
 #define COOKIE_HASH_MASK   0x00ffffffu
-#define COOKIE_TS_BITS     4
-#define COOKIE_TS_MASK     0xfu
-#define COOKIE_NO_WSCALE   0xfu
+#define COOKIE_MAX_AGE     1            /* slots: a cookie lives 64 to 128 s */
+#define COOKIE_TS_MASK     0x1fu        /* TSval bits carrying the SYN's options: */
+#define COOKIE_TS_WSCALE   0x0fu        /*   its window scale, */
+#define COOKIE_NO_WSCALE   0x0fu        /*   or none, */
+#define COOKIE_TS_SACK     0x10u        /*   and SACK-permitted */
 
 static const uint16_t cookie_mss[8] = { 536, 1220, 1300, 1360, 1400, 1440, 1460, 8960 };
 
@@ -175,16 +183,19 @@ void tcp_listener_close(struct tcp_listener *l, tcp_time_t now)
 	stack_leave(s);
 }
 
-static unsigned cookie_slot(tcp_time_t now)
+/* The 64-second slot counter. Only its low bits travel in the ISN, but the
+ * hash covers all of it: a cookie does not come back to life when those bits
+ * come round again (every 32 slots, about 34 minutes). */
+static uint32_t cookie_count(tcp_time_t now)
 {
-	return (unsigned)((now / COOKIE_SLOT) & 31);
+	return (uint32_t)(now / COOKIE_SLOT);
 }
 
 static uint32_t cookie_hash(const struct tcp_stack *s, const struct tcp_endpoint *local,
-			    const struct tcp_endpoint *remote, uint32_t peer_isn, unsigned slot,
+			    const struct tcp_endpoint *remote, uint32_t peer_isn, uint32_t count,
 			    unsigned mss_idx)
 {
-	uint8_t m[16 + 16 + 4 + 4 + 2];
+	uint8_t m[16 + 16 + 4 + 4 + 4 + 1];
 	size_t al = tcp_ip_len(&local->ip), n = 0;
 	memcpy(m + n, local->ip.a, al);
 	n += al;
@@ -196,7 +207,8 @@ static uint32_t cookie_hash(const struct tcp_stack *s, const struct tcp_endpoint
 	m[n++] = (uint8_t)remote->port;
 	memcpy(m + n, &peer_isn, 4);
 	n += 4;
-	m[n++] = (uint8_t)slot;
+	memcpy(m + n, &count, 4);
+	n += 4;
 	m[n++] = (uint8_t)mss_idx;
 	return (uint32_t)siphash24(s->key_cookie, m, n) & COOKIE_HASH_MASK;
 }
@@ -240,9 +252,10 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_seg *seg,
 	for (unsigned i = 0; i < 8; i++)
 		if (cookie_mss[i] <= peer)
 			idx = i;
-	unsigned slot = cookie_slot(s->now);
-	uint32_t iss = (uint32_t)slot << 27 | (uint32_t)idx << 24 |
-		       cookie_hash(s, &seg->dst, &seg->src, seg->seq, slot, idx);
+	uint32_t count = cookie_count(s->now);
+	uint32_t iss = (count & COOKIE_SLOT_MASK) << COOKIE_SLOT_SHIFT |
+		       (uint32_t)idx << COOKIE_MSS_SHIFT |
+		       cookie_hash(s, &seg->dst, &seg->src, seg->seq, count, idx);
 	/* A throwaway block on the stack: the SYN-ACK is built like any other,
 	 * nothing is kept. */
 	struct tcp_conn tmp;
@@ -261,14 +274,23 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_seg *seg,
 	tmp.rcv_wscale = s->cfg.window_scaling ? rcv_wscale_for(tmp.rcvbuf) : 0;
 	conn_apply_syn_options(&tmp, seg);
 	if (tmp.ts_ok) {
-		uint8_t ws = tmp.wscale_ok ? tmp.snd_wscale : COOKIE_NO_WSCALE;
-		/* TSval = ((now + offset) & ~15) | wscale, minus the offset that
-		 * conn_ts_now() adds: the echo tells the ACK the peer's scale. */
+		uint32_t opts_bits = (tmp.wscale_ok ? tmp.snd_wscale : COOKIE_NO_WSCALE) |
+				     (tmp.sack_ok ? COOKIE_TS_SACK : 0);
+		/* TSval = ((now + offset) & ~31) | options, minus the offset that
+		 * conn_ts_now() adds: the echo tells the ACK what the SYN offered. */
 		uint32_t tsnow = conn_ts_now(&tmp);
 		/* Below now, so the connection's later TSvals never go backwards
 		 * (the peer's PAWS would drop them). */
-		uint32_t enc = ((tsnow - 2 * (COOKIE_TS_MASK + 1)) & ~COOKIE_TS_MASK) | ws;
+		uint32_t enc = ((tsnow - 2 * (COOKIE_TS_MASK + 1)) & ~COOKIE_TS_MASK) | opts_bits;
 		tmp.ts_offset -= tsnow - enc;
+	} else {
+		/* Nowhere to keep the window scale or SACK-permitted: offer
+		 * neither (RFC 7323 §2.2, RFC 2018 §2: each is used only when
+		 * both SYNs carry it), or the peer would scale its windows and
+		 * read ours scaled while we would not. */
+		tmp.wscale_ok = false;
+		tmp.snd_wscale = tmp.rcv_wscale = 0;
+		tmp.sack_ok = false;
 	}
 	set_iss(&tmp, iss);
 	send_syn(&tmp);
@@ -281,11 +303,15 @@ static struct tcp_conn *cookie_accept(struct tcp_listener *l, const struct tcp_s
 {
 	struct tcp_stack *s = l->stack;
 	uint32_t iss = seg->ack - 1;
-	unsigned slot = iss >> 27, idx = (iss >> 24) & 7;
-	unsigned now_slot = cookie_slot(s->now);
-	if (((now_slot - slot) & 31) > 1)
+	unsigned idx = (iss >> COOKIE_MSS_SHIFT) & COOKIE_MSS_MASK;
+	uint32_t now_count = cookie_count(s->now);
+	uint32_t age = (now_count - (iss >> COOKIE_SLOT_SHIFT)) & COOKIE_SLOT_MASK;
+	if (age > COOKIE_MAX_AGE)
 		return NULL;                    /* older than two slots (64-128 s) */
-	if ((iss & COOKIE_HASH_MASK) != cookie_hash(s, &seg->dst, &seg->src, seg->seq - 1, slot, idx))
+	/* The hash is over the full counter, so a cookie 32 slots old (same
+	 * low bits) fails here. */
+	if ((iss & COOKIE_HASH_MASK) !=
+	    cookie_hash(s, &seg->dst, &seg->src, seg->seq - 1, now_count - age, idx))
 		return NULL;
 	struct tcp_seg syn = *seg;              /* what the SYN told us, rebuilt */
 	memset(&syn.opt, 0, sizeof(syn.opt));
@@ -293,13 +319,14 @@ static struct tcp_conn *cookie_accept(struct tcp_listener *l, const struct tcp_s
 	syn.opt.has_mss = true;
 	syn.opt.mss = cookie_mss[idx];
 	if (seg->opt.has_ts && s->cfg.timestamps) {
-		unsigned ws = seg->opt.tsecr & COOKIE_TS_MASK;
+		unsigned ws = seg->opt.tsecr & COOKIE_TS_WSCALE;
 		syn.opt.has_ts = true;
 		syn.opt.tsval = seg->opt.tsval;
 		if (ws != COOKIE_NO_WSCALE) {
 			syn.opt.has_wscale = true;
 			syn.opt.wscale = (uint8_t)ws;
 		}
+		syn.opt.sack_ok = (seg->opt.tsecr & COOKIE_TS_SACK) != 0;
 	}
 	struct tcp_conn *c = child_new(l, &syn, opts);
 	if (!c)

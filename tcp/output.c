@@ -240,11 +240,14 @@ void send_rst_for(struct tcp_stack *s, const struct tcp_seg *seg, const struct t
 	emit(s, &o, key, keylen);
 }
 
-/* ABORT: <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5), with the ACK as Linux sends it. */
+/* ABORT: <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5), with the ACK as Linux sends
+ * it. The RFC's SND.NXT never moves back; ours is pulled back by a timeout's
+ * go-back, so the RFC's is our SND.MAX (as in send_ack): what a peer that got
+ * everything holds as RCV.NXT, the exact match RFC 5961 §3.2 wants. */
 void send_rst_conn(struct tcp_conn *c)
 {
 	c->stack->st.rst_sent++;
-	send_segment(c, c->snd_nxt, TH_RST | TH_ACK, 0, 0);
+	send_segment(c, c->snd_max, TH_RST | TH_ACK, 0, 0);
 }
 
 /* Resend the oldest unacknowledged segment (fast retransmit, partial ACK). */
@@ -363,11 +366,25 @@ static uint32_t usable_window(const struct tcp_conn *c, uint32_t mss)
 	return wnd > inflight ? wnd - inflight : 0;
 }
 
+/* RFC 9293 §3.8.6.3 / RFC 5681 §4.2: data received and not yet acknowledged
+ * is acknowledged at the latest when the delayed-ACK timer fires. */
+static void delack_arm(struct tcp_conn *c)
+{
+	if (c->ack_pending && !c->t_delack) {
+		c->t_delack = conn_now(c) + c->stack->cfg.delack;
+		conn_timers_update(c);
+	}
+}
+
 static void output(struct tcp_conn *c, bool force)
 {
 	if (!can_send_data(c->state)) {
+		/* FIN-WAIT-2 still receives (half-close): its lone segments need
+		 * the delayed ACK like any other's. */
 		if (c->ack_now && c->state != TCP_CLOSED && c->state != TCP_SYN_SENT)
 			send_ack(c);
+		else if (c->state != TCP_CLOSED)
+			delack_arm(c);
 		return;
 	}
 	bool fin_state = c->state == TCP_FIN_WAIT_1 || c->state == TCP_CLOSING ||
@@ -460,8 +477,7 @@ static void output(struct tcp_conn *c, bool force)
 		c->persisting = c->snd_wnd == 0;
 		c->t_persist = conn_now(c) + base;
 	}
-	if (c->ack_pending && !c->t_delack)
-		c->t_delack = conn_now(c) + c->stack->cfg.delack;
+	delack_arm(c);
 	conn_timers_update(c);
 }
 

@@ -54,9 +54,14 @@ void conn_rexmt_stop(struct tcp_conn *c)
  * instead of a retransmission timeout. */
 void conn_tlp_arm(struct tcp_conn *c)
 {
-	if (c->in_recovery || c->tlp_out || c->persisting || !c->srtt || c->snd_max == c->snd_una ||
-	    c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) {
-		if (c->t_tlp && (c->in_recovery || c->snd_max == c->snd_una)) {
+	/* RFC 8985 §7.2: not in fast or RTO recovery (SND.UNA below the
+	 * recovery point a timeout set), and not without SACK — the probe's
+	 * ACK must be able to say what was lost. */
+	bool off = c->in_recovery || !c->sack_ok || seq_lt(c->snd_una, c->recover) ||
+		   c->snd_max == c->snd_una;
+	if (off || c->tlp_out || c->persisting || !c->srtt || c->state == TCP_SYN_SENT ||
+	    c->state == TCP_SYN_RECEIVED) {
+		if (c->t_tlp && off) {
 			c->t_tlp = 0;
 			conn_timers_update(c);
 		}

@@ -92,8 +92,15 @@ void tcp_conn_set_cb(struct tcp_conn *c, tcp_conn_cb cb, void *arg)
 		ev |= TCP_EV_EOF;
 	if (c->state == TCP_CLOSED)
 		ev |= TCP_EV_CLOSED;
-	if (ev)
-		conn_event(c, ev);
+	if (!ev)
+		return;
+	/* Delivered before returning (or, from inside a callback, when the
+	 * stack's current call ends): queued alone, they would wait for the
+	 * next unrelated input or timer, and a connection accepted with its
+	 * data already buffered could stall. */
+	stack_enter(c->stack, c->stack->now);
+	conn_event(c, ev);
+	stack_leave(c->stack);
 }
 
 size_t tcp_send(struct tcp_conn *c, const void *buf, size_t len, tcp_time_t now)

@@ -398,3 +398,49 @@ uint64_t cap_payload(struct cap *c, unsigned from)
 	}
 	return n;
 }
+
+void cap_init_secret(struct cap *c, const struct tcp_config *cfg, const uint8_t secret[32])
+{
+	struct tcp_config def;
+	memset(c, 0, sizeof(*c));
+	if (!cfg) {
+		tcp_config_default(&def);
+		cfg = &def;
+	}
+	c->now = 1000000;
+	struct tcp_stack_ops ops = { cap_output, NULL, c };
+	c->st = tcp_stack_new(cfg, &ops, secret, c->now);
+}
+
+void cap_advance_to(struct cap *c, uint64_t t)
+{
+	assert_true(t >= c->now);
+	cap_advance(c, t - c->now);
+}
+
+uint64_t cap_drops(const struct cap *c, enum tcp_drop why)
+{
+	struct tcp_stack_stats st;
+	tcp_stack_stats(c->st, &st);
+	return st.drops[why];
+}
+
+void cap_expect(struct cap *c, int i, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	struct tcp_seg seg;
+	if (!cap_seg(c, i, &seg))
+		fail_msg("no captured segment %d (have %u)", i, c->n);
+	uint8_t got = seg.flags & (uint8_t)~TH_PSH;
+	if (got != flags || seg.seq != seq || ((flags & TH_ACK) && seg.ack != ack))
+		fail_msg("segment %d: flags %#x seq %u ack %u; want flags %#x seq %u ack %u", i, got,
+			 seg.seq, seg.ack, flags, seq, ack);
+}
+
+void peer_send_bytes(struct peer *p, uint8_t flags, uint32_t len)
+{
+	static uint8_t pat[65536];
+	assert_true(len <= sizeof(pat));
+	for (uint32_t i = 0; i < len; i++)
+		pat[i] = (uint8_t)(p->seq + i);
+	peer_send(p, flags, pat, len);
+}

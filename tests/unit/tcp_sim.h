@@ -140,4 +140,17 @@ unsigned cap_count(struct cap *c, unsigned from, uint8_t flags, uint8_t without)
 /* Payload bytes captured from index `from` on. */
 uint64_t cap_payload(struct cap *c, unsigned from);
 
+/* cap_init with a chosen stack secret (two stacks, two SYN-cookie keys). */
+void cap_init_secret(struct cap *c, const struct tcp_config *cfg, const uint8_t secret[32]);
+/* Move the clock to the absolute time t (>= now), firing timers on the way. */
+void cap_advance_to(struct cap *c, uint64_t t);
+/* The stack-wide count of segments dropped for one reason. */
+uint64_t cap_drops(const struct cap *c, enum tcp_drop why);
+/* Assert that captured segment i (negative: from the end) exists and has
+ * exactly these flags (PSH ignored), this seq and, when ACK is set, this ack. */
+void cap_expect(struct cap *c, int i, uint8_t flags, uint32_t seq, uint32_t ack);
+/* Feed the stack the connection's next segment from the peer with `len`
+ * bytes of a fixed pattern (a helper for filling windows). */
+void peer_send_bytes(struct peer *p, uint8_t flags, uint32_t len);
+
 #endif
