@@ -546,7 +546,8 @@ static int fmt_tcp(const struct cli_request *req, const json_t *res, FILE *out, 
 		fputs("\nStack counters\n", out);
 		table_init(&t, 2, NULL, "lr", INDENT);
 		json_object_foreach((json_t *)stack, k, v) {
-			char *row[] = { text(k), cell(v) };
+			/* A group of counters (drops by reason) as "reason=n ...". */
+			char *row[] = { text(k), json_is_object(v) ? counters(v) : cell(v) };
 			table_row(&t, row);
 		}
 		table_print(&t, out);

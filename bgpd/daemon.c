@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/control.h"
 #include "bgpd/log.h"
 #include "bgpd/peer.h"
 #include "bgpd/rib_glue.h"
@@ -166,6 +167,9 @@ bool bgpd_all_closed(const struct bgpd *d)
 
 void bgpd_free(struct bgpd *d)
 {
+	/* The socket file goes first: nobody should talk to a daemon going away. */
+	control_close(d->ctl);
+	d->ctl = NULL;
 	session_destroy_all(d);
 	for (size_t i = 0; i < d->n_peers; i++)
 		peer_free(d->peers[i]);

@@ -16,6 +16,7 @@
 #include "bgpd/daemon.h"
 #include "bgpd/log.h"
 #include "bgpd/peer.h"
+#include "bgpd/daemon_ctl.h"
 #include "bgpd/rib_glue.h"
 #include "config/diff.h"
 
@@ -162,6 +163,8 @@ int bgpd_reload(struct bgpd *d, char *err, size_t errlen, char **summary)
 		log_msg(LOG_ERR, "reload: %s", err);
 	if (diff.logging)
 		log_set_level(ncfg->log_level);
+	if (diff.control_socket && bgpd_control_reopen(d, old, err, errlen) < 0)
+		log_msg(LOG_ERR, "reload: %s", err);
 	rib_glue_config_changed(d, &diff);
 	config_diff_free(&diff);
 	config_free(old);

@@ -132,8 +132,10 @@ lab_bg() {
 	eval "LAB_PID_$name=$pid"
 }
 
+# Timeouts are generous on purpose (times LAB_WAIT_SCALE, 3 by default): a wait
+# ends as soon as its condition holds, and a loaded machine must not fail a test.
 lab_wait() {
-	local secs="$1" desc="$2"
+	local secs=$(($1 * ${LAB_WAIT_SCALE:-3})) desc="$2"
 	shift 2
 	local end=$(($(date +%s) + secs))
 	while ! "$@" >/dev/null 2>&1; do
