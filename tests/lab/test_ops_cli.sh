@@ -215,15 +215,22 @@ if [ $rc = 1 ] && grep -q "no routing table" "$T/err"; then
 else
 	[ $rc = 0 ] || lab_fail "show routes: exit $rc ($(cat "$T/err"))"
 	jq_ok "show routes" '.routes | type == "array"'
-	expect_rc 0 "announce" cli announce 192.0.2.0/24 community no-export large-community 65001:1:2 med 5
+	expect_rc 0 "announce" cli announce 192.0.2.0/24 community 65001:7 large-community 65001:1:2 med 5
+	# NO_EXPORT (RFC 1997): kept here, never sent to an external peer such as BIRD.
+	expect_rc 0 "announce no-export" cli announce 192.0.2.128/25 community no-export
 	expect_rc 0 "show routes PREFIX -j" cli -j show routes 192.0.2.0/24
 	jq_ok "announced route" '[.routes[] | select(.prefix == "192.0.2.0/24")] | length >= 1 and
 		(.[0] | (keys | sort) == (["prefix","best","from","next_hop","as_path","origin","local_pref","med",
-		"communities","large_communities"] | sort) and (.communities | index("65535:65281") != null))'
+		"communities","large_communities"] | sort) and (.communities | index("65001:7") != null))'
 	expect_rc 0 "show routes" cli show routes
 	grep -q "192.0.2.0/24" "$T/out" || lab_fail "human show routes: $(cat "$T/out")"
 	lab_wait 15 "BIRD receives the announced route" sh -c "
 		ip netns exec $(lab_nsname b) birdc -s '$T/bird.sock' show route 192.0.2.0/24 | grep -q 192.0.2.0/24"
+	expect_rc 0 "show routes PREFIX -j (no-export)" cli -j show routes 192.0.2.128/25
+	jq_ok "no-export route held" '[.routes[] | select(.communities | index("65535:65281") != null)] | length == 1'
+	ip netns exec $(lab_nsname b) birdc -s "$T/bird.sock" show route 192.0.2.128/25 | grep -q 192.0.2.128/25 &&
+		lab_fail "a NO_EXPORT route reached an external peer"
+	expect_rc 0 "withdraw no-export" cli withdraw 192.0.2.128/25
 	expect_rc 0 "withdraw" cli withdraw 192.0.2.0/24
 	lab_wait 15 "BIRD loses the withdrawn route" sh -c "
 		! ip netns exec $(lab_nsname b) birdc -s '$T/bird.sock' show route 192.0.2.0/24 | grep -q 192.0.2.0/24"
