@@ -462,6 +462,41 @@ static void log_outcome(struct peer *p, const struct bgp_update *u, const uint8_
 	            pfxs);
 }
 
+/* Consecutive prefixes of one UPDATE that end up with the same sets go to the
+ * RIB in one call (rib_update_many: the memory waits of a batch overlap). in
+ * NULL means withdraw. */
+static void batch_flush(struct rib_glue *g, struct rg_peer *gp)
+{
+	if (!g->batch_n)
+		return;
+	size_t before = rib_peer_count(g->rib, gp->id);
+	if (!g->batch_in) {
+		rib_withdraw_many(g->rib, gp->id, g->batch, g->batch_n);
+	} else if (rib_update_many(g->rib, gp->id, g->batch, g->batch_n, g->batch_in,
+	                           g->batch_eff, g->batch_flags) < g->batch_n) {
+		log_peer(LOG_ERR, gp->p->name, "out of memory: routes dropped");
+	}
+	size_t after = rib_peer_count(g->rib, gp->id);
+	adj_in_add(g, gp, g->batch[0].af, (int)((long)after - (long)before));
+	g->batch_n = 0;
+	attrset_unref(g->attrs, g->batch_eff);
+	g->batch_eff = NULL;
+}
+
+static void batch_add(struct rib_glue *g, struct rg_peer *gp, const struct bgp_prefix *pfx,
+                      const struct attrset *in, const struct attrset *eff, uint32_t flags)
+{
+	if (g->batch_n && (g->batch_in != in || g->batch_eff != eff || g->batch_flags != flags ||
+	                   g->batch_n == RG_BATCH || g->batch[0].af != pfx->af))
+		batch_flush(g, gp);
+	if (!g->batch_n) {
+		g->batch_in = in;
+		g->batch_eff = eff ? attrset_ref(eff) : NULL;
+		g->batch_flags = flags;
+	}
+	g->batch[g->batch_n++] = *pfx;
+}
+
 void rib_glue_update(struct peer *p, int slot, const uint8_t *msg, size_t len)
 {
 	struct rib_glue *g = p->d->rg;
@@ -491,8 +526,8 @@ void rib_glue_update(struct peer *p, int slot, const uint8_t *msg, size_t len)
 	for (unsigned i = 0; i < u->n_unreach; i++) {
 		bgp_nlri_iter_init(&it, &u->unreach[i]);
 		while (bgp_nlri_next(&it, &pfx))
-			if (rib_withdraw(g->rib, gp->id, &pfx) == 1)
-				adj_in_add(g, gp, pfx.af, -1);
+			batch_add(g, gp, &pfx, NULL, NULL, 0);
+		batch_flush(g, gp);
 	}
 	if (u->n_reach) {
 		/* RFC 4271 §9.1.2 / RFC 4456 §8: a route that loops is not used;
@@ -508,19 +543,11 @@ void rib_glue_update(struct peer *p, int slot, const uint8_t *msg, size_t len)
 				flags |= RIB_PATH_NH_UNREACH;
 			bgp_nlri_iter_init(&it, run);
 			while (bgp_nlri_next(&it, &pfx)) {
-				if (!in) {
-					if (rib_withdraw(g->rib, gp->id, &pfx) == 1)
-						adj_in_add(g, gp, pfx.af, -1);
-					continue;
-				}
-				const struct attrset *eff = import(g, gp, &pfx, in);
-				size_t before = rib_peer_count(g->rib, gp->id);
-				if (rib_update(g->rib, gp->id, &pfx, in, eff, flags) < 0)
-					log_peer(LOG_ERR, p->name, "out of memory: route dropped");
-				if (rib_peer_count(g->rib, gp->id) > before)
-					adj_in_add(g, gp, pfx.af, 1);
+				const struct attrset *eff = in ? import(g, gp, &pfx, in) : NULL;
+				batch_add(g, gp, &pfx, in, eff, flags);
 				attrset_unref(g->attrs, eff);
 			}
+			batch_flush(g, gp);
 			max_prefix_check(g, gp, run->af.afi);
 			if (gp->id == RG_NO_ID)
 				break;          /* torn down by max-prefix */

@@ -35,7 +35,8 @@ struct event;
 /* Work per turn of the event loop, so a full table never starves keepalives. */
 #define RG_WORK_BUDGET      20000u      /* prefixes moved per turn (each step) */
 #define RG_MSGS_PER_TURN    256u        /* UPDATEs built per peer per turn */
-#define RG_AF_N             2           /* [0] IPv4 unicast, [1] IPv6 unicast */
+#define RG_AF_N             2
+#define RG_BATCH            512u        /* prefixes per rib_update_many */           /* [0] IPv4 unicast, [1] IPv6 unicast */
 
 static inline int rg_af_index(uint16_t afi) { return afi == BGP_AFI_IPV6; }
 static inline uint16_t rg_af_afi(int i) { return i ? BGP_AFI_IPV6 : BGP_AFI_IPV4; }
@@ -89,6 +90,11 @@ struct rib_glue {
 	struct nexthop_cache nh;
 	uint64_t update_errors;         /* RFC 7606 outcomes other than ok */
 	size_t adj_in[RG_AF_N];         /* Adj-RIB-In paths of Established peers, by family */
+	/* Prefixes of one UPDATE on their way to the RIB together. */
+	struct bgp_prefix batch[RG_BATCH];
+	size_t batch_n;
+	const struct attrset *batch_in, *batch_eff;
+	uint32_t batch_flags;
 	/* Big, reused buffers: never on the stack. */
 	struct bgp_update u;
 	struct policy_scratch ps_in, ps_exp, ps_pol;
