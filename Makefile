@@ -6,6 +6,7 @@
 #   make unit       unit tests only
 #   make lab        lab tests only (root; namespaces)
 #   make bench-tcp  throughput figures against the kernel (not a test)
+#   make bench      full-table figures, bgpd against BIRD 2 (not a test)
 #   make install / uninstall   honour PREFIX and DESTDIR
 #
 # Sources are discovered: every tcp/*.c, bgpd/*.c, config/*.c is library code except the
@@ -103,6 +104,9 @@ check:
 
 bench-tcp: all
 	@BUILD=$(BUILD) bash tests/bench/tcp.sh
+
+bench: all
+	@BUILD=$(BUILD) bash tests/bench/bgp.sh
 
 SBINDIR    ?= $(PREFIX)/sbin
 BINDIR     ?= $(PREFIX)/bin
