@@ -46,6 +46,17 @@ lab_cleanup() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
+	# A sanitizer build (make check) reports into the programs' logs, leaks at
+	# exit included: any report fails the test, whatever it asserted.
+	if [ -n "$LAB_TMP" ] && [ -d "$LAB_TMP" ] && [ "$rc" -eq 0 ]; then
+		local san
+		san=$(grep -l -E "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$LAB_TMP"/*.log 2>/dev/null)
+		if [ -n "$san" ]; then
+			echo "FAIL: sanitizer report in $san:" >&2
+			grep -h -A12 -E "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" $san | head -60 >&2
+			rc=1
+		fi
+	fi
 	if [ -n "$LAB_TMP" ] && [ -d "$LAB_TMP" ]; then
 		if [ "$rc" -ne 0 ] && [ -n "${LAB_KEEP_LOGS:-}" ]; then
 			echo "lab: logs kept in $LAB_TMP" >&2
