@@ -12,9 +12,12 @@
 
 static bool is_loopback(uint8_t af, const void *a)
 {
+	static const uint8_t loop6[16] = { [15] = 1 };
 	if (af == 4)
 		return ((const uint8_t *)a)[0] == 127;
-	return IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)a);
+	/* Byte compare: a next hop inside an attribute set has no alignment
+	 * (IN6_IS_ADDR_LOOPBACK would read it as 32-bit words). */
+	return memcmp(a, loop6, sizeof(loop6)) == 0;
 }
 
 /* Ask the kernel for a route to addr; false when there is none, or when the
